@@ -1,0 +1,2 @@
+namespace Microsoft.ML.Trm;
+internal static class Placeholder { }

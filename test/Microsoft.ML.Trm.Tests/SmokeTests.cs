@@ -1,0 +1,7 @@
+using TorchSharp;
+namespace Microsoft.ML.Trm.Tests;
+public class SmokeTests
+{
+    [Test]
+    public void Torch_Loads() => Assert.That(torch.ones(2).sum().item<float>(), Is.EqualTo(2f));
+}
