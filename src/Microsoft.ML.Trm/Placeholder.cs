@@ -1,2 +1,0 @@
-namespace Microsoft.ML.Trm;
-internal static class Placeholder { }
