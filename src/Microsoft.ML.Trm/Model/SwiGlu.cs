@@ -1,0 +1,39 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trm.Model;
+
+/// <summary>
+/// SwiGLU feed-forward without biases (upstream layers.py SwiGLU): one fused gate/up projection, SiLU(gate)·up,
+/// then the down projection. The inner size is round(expansion·size·2/3) rounded up to a multiple of 256.
+/// </summary>
+internal sealed class SwiGlu : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "gate_up_proj")] private readonly CastedLinear _gateUp;
+    [ComponentName(Name = "down_proj")] private readonly CastedLinear _down;
+
+    public SwiGlu(int size, double expansion, Generator? generator) : base(nameof(SwiGlu))
+    {
+        InnerSize = InnerSizeFor(size, expansion);
+        _gateUp = new CastedLinear(size, 2L * InnerSize, withBias: false, generator);
+        _down = new CastedLinear(InnerSize, size, withBias: false, generator);
+        RegisterComponents();
+    }
+
+    public int InnerSize { get; }
+
+    /// <summary>Python's round() (ties to even), then up to a multiple of 256: 512 → 1536, 97 → 512.</summary>
+    public static int InnerSizeFor(int size, double expansion)
+    {
+        int inter = (int)Math.Round(expansion * size * 2 / 3, MidpointRounding.ToEven);
+        return (inter + 255) / 256 * 256;
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var gateUp = _gateUp.forward(x);                 // [..., 2·inner]
+        var parts = gateUp.chunk(2, -1);                 // gate = first half, up = second half
+        return _down.forward(nn.functional.silu(parts[0]) * parts[1]);
+    }
+}

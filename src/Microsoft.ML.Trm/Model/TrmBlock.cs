@@ -1,0 +1,44 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trm.Model;
+
+/// <summary>
+/// One post-norm block of the tiny network (upstream trm.py TinyRecursiveReasoningModel_ACTV1Block):
+/// h = RMSNorm(h + Mixer(h)); h = RMSNorm(h + SwiGLU(h)). With MLP-T the mixer is a SwiGLU over sequence
+/// positions applied to the transposed state, and its residual norm is taken over positions, per channel.
+/// </summary>
+internal sealed class TrmBlock : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "self_attn")] private readonly SelfAttention? _attention;
+    [ComponentName(Name = "mlp_t")] private readonly SwiGlu? _mlpT;
+    [ComponentName(Name = "mlp")] private readonly SwiGlu _mlp;
+    private readonly double _eps;
+
+    public TrmBlock(TrmArchitecture arch, Generator? generator) : base(nameof(TrmBlock))
+    {
+        if (arch.MlpT) _mlpT = new SwiGlu(arch.TotalLength, arch.Expansion, generator);
+        else _attention = new SelfAttention(arch.HiddenSize, arch.NumHeads, generator);
+        _mlp = new SwiGlu(arch.HiddenSize, arch.Expansion, generator);
+        _eps = arch.RmsNormEps;
+        RegisterComponents();
+    }
+
+    internal SelfAttention? Attention => _attention;
+
+    public override Tensor forward(Tensor h)                 // [batch, seq, hidden]
+    {
+        if (_mlpT is not null)
+        {
+            var t = h.transpose(1, 2);                       // [batch, hidden, seq]
+            t = RmsNorm.Apply(t + _mlpT.forward(t), _eps);   // norm over positions
+            h = t.transpose(1, 2);
+        }
+        else
+        {
+            h = RmsNorm.Apply(h + _attention!.forward(h), _eps);
+        }
+        return RmsNorm.Apply(h + _mlp.forward(h), _eps);
+    }
+}

@@ -1,0 +1,55 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trm.Training;
+
+/// <summary>
+/// Exponential moving average of the parameters (upstream models/ema.py): shadow ← μ·shadow + (1−μ)·θ after every
+/// step. Buffers (puzzle table, initial states) are not averaged. Evaluation and the saved model use the shadow.
+/// </summary>
+internal sealed class EmaWeights : IDisposable
+{
+    private readonly List<(string Name, Tensor Parameter, Tensor Shadow)> _entries;
+    private readonly double _rate;
+
+    public EmaWeights(nn.Module module, double rate)
+    {
+        _rate = rate;
+        using var _ = no_grad();
+        _entries = module.named_parameters()
+            .Select(p => (p.name, (Tensor)p.parameter, p.parameter.detach().clone().DetachFromDisposeScope()))
+            .ToList();
+    }
+
+    public void Update()
+    {
+        using var _ = no_grad();
+        foreach (var (_, p, shadow) in _entries)
+            shadow.mul_(_rate).add_(p, alpha: 1 - _rate);
+    }
+
+    /// <summary>Copies the shadow weights into a module of the same architecture (parameters only).</summary>
+    public void CopyTo(nn.Module target)
+    {
+        using var _ = no_grad();
+        var targetParameters = target.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, _, shadow) in _entries) targetParameters[name].copy_(shadow);
+    }
+
+    public IEnumerable<(string Name, Tensor Shadow)> State() => _entries.Select(e => (e.Name, e.Shadow));
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> shadows)
+    {
+        using var _ = no_grad();
+        foreach (var (name, _, shadow) in _entries)
+        {
+            if (!shadows.TryGetValue(name, out var s)) throw new InvalidDataException($"EMA state has no entry for parameter '{name}'.");
+            shadow.copy_(s);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var e in _entries) e.Shadow.Dispose();
+    }
+}

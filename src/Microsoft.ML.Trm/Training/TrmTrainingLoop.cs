@@ -1,0 +1,101 @@
+using Microsoft.ML.Trm.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trm.Training;
+
+/// <summary>
+/// The training loop state of upstream pretrain.py: the network, its optimisers, the EMA, the carry and the step
+/// counter. One <see cref="TrainStep"/> = one supervision step = one forward (T·(n+1) network calls), one backward
+/// and one optimiser step, all inside one dispose scope; only the carry survives it.
+/// </summary>
+internal sealed class TrmTrainingLoop : IDisposable
+{
+    private readonly TrmOptions _options;
+    private readonly ParameterOptimizer _optimizer;
+    private readonly EmaWeights? _ema;
+    private readonly Generator _generator;
+    private TrmCarry? _carry;
+
+    public TrmTrainingLoop(TrmNetwork network, TrmOptions options, long totalSteps, Device device, Generator generator)
+    {
+        Network = network;
+        _options = options;
+        TotalSteps = totalSteps;
+        Device = device;
+        _generator = generator;
+        network.train();
+        _optimizer = new ParameterOptimizer(network.named_parameters().Select(p => (p.name, (Tensor)p.parameter)),
+            options.Optimizer, options.Beta1, options.Beta2, options.WeightDecay, options.AdamEpsilon);
+        if (options.UseEma) _ema = new EmaWeights(network, options.EmaRate);
+    }
+
+    public TrmNetwork Network { get; }
+    public Device Device { get; }
+    public long TotalSteps { get; }
+
+    /// <summary>Optimiser steps taken so far (upstream train_state.step).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>The learning rate used by the last step.</summary>
+    public double LearningRate { get; private set; }
+
+    internal ParameterOptimizer Optimizer => _optimizer;
+    internal EmaWeights? Ema => _ema;
+    internal Generator Generator => _generator;
+
+    /// <summary>One supervision step on <paramref name="batch"/> (halted carry rows take its examples).</summary>
+    public StepMetrics TrainStep(TrmBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        Step++;
+        var arch = Network.Architecture;
+        var carry = _carry ?? TrmSupervisionStep.EmptyCarry(arch, batch.Size, Device);
+        if (carry.BatchSize != batch.Size)
+            throw new InvalidOperationException($"Batch size changed from {carry.BatchSize} to {batch.Size} during training.");
+        var inputs = tensor(batch.Inputs, new long[] { batch.Size, batch.SequenceLength }).to(Device);
+        var labels = tensor(batch.Labels, new long[] { batch.Size, batch.SequenceLength }).to(Device);
+        var ids = tensor(batch.PuzzleIds).to(Device);
+        var draws = rand(new long[] { batch.Size, 2 }, generator: _generator);
+
+        var output = TrmSupervisionStep.Run(Network, carry, inputs, labels, ids, training: true, draws);
+        var next = output.Carry;
+        var (loss, metrics) = TrmLoss.Compute(output.Logits, next.Labels, output.HaltLogits, null, null, next.Steps, next.Halted, _options.Loss);
+        if (!double.IsFinite(metrics.LmLoss) || !double.IsFinite(metrics.HaltLoss))
+            throw new TrmTrainingException($"The loss became non-finite at step {Step} (lm {metrics.LmLoss}, halt {metrics.HaltLoss}); training stopped.");
+        (loss / batch.Size).backward();
+
+        LearningRate = LearningRateSchedule.At(Step, _options.LearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
+        double puzzleLr = LearningRateSchedule.At(Step, _options.PuzzleEmbeddingLearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
+        _optimizer.Step(LearningRate);
+        Network.PuzzleTable?.SignSgdStep(puzzleLr, _options.PuzzleEmbeddingWeightDecay);
+        _optimizer.ZeroGrad();
+        _ema?.Update();
+
+        _carry?.Dispose();
+        _carry = next.DetachFromScope();
+        return metrics;
+    }
+
+    /// <summary>A separate network for evaluation and saving: the EMA weights (or the raw ones) and the current buffers.</summary>
+    public TrmNetwork CreateEvaluationNetwork()
+    {
+        var copy = new TrmNetwork(Network.Architecture, Network.ForwardType, new Generator(0));
+        copy.to(Device);
+        using (no_grad())
+        {
+            var source = Network.state_dict();
+            foreach (var (name, t) in copy.state_dict()) t.copy_(source[name]);
+        }
+        _ema?.CopyTo(copy);
+        copy.eval();
+        return copy;
+    }
+
+    public void Dispose()
+    {
+        _carry?.Dispose();
+        _optimizer.Dispose();
+        _ema?.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trm;
+
+/// <summary>Chooses where TRM runs, from the same settings ML.NET uses (<c>MLContext.GpuDeviceId</c>, <c>FallbackToCpu</c>).</summary>
+public static class TrmDevice
+{
+    /// <summary>
+    /// CPU when <paramref name="gpuDeviceId"/> is null; otherwise CUDA device N if it exists, else the CPU when
+    /// <paramref name="fallbackToCpu"/> is true, else an <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public static Device Resolve(int? gpuDeviceId, bool fallbackToCpu)
+    {
+        if (gpuDeviceId is not { } id) return CPU;
+        if (id < 0) throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), id, "A GPU device id must be zero or positive.");
+        bool available = cuda.is_available() && id < cuda.device_count();
+        if (available) return new Device(DeviceType.CUDA, id);
+        if (fallbackToCpu) return CPU;
+        throw new InvalidOperationException(cuda.is_available()
+            ? $"CUDA device {id} was requested (MLContext.GpuDeviceId) but only {cuda.device_count()} device(s) exist; set MLContext.FallbackToCpu = true to use the CPU instead."
+            : $"CUDA device {id} was requested (MLContext.GpuDeviceId) but CUDA is not available (is a TorchSharp CUDA backend referenced?); set MLContext.FallbackToCpu = true to use the CPU instead.");
+    }
+
+    /// <summary>Parses "cpu", "cuda" or "cuda:N" into a device id (null = CPU).</summary>
+    public static int? ParseDeviceId(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "cpu" => null,
+        "cuda" or "gpu" => 0,
+        var s when s.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(s[5..], out var n) && n >= 0 => n,
+        _ => throw new ArgumentException($"Unknown device '{text}': use cpu, cuda or cuda:N.", nameof(text)),
+    };
+
+    /// <summary>The activation dtype for a precision setting on a device.</summary>
+    internal static ScalarType ForwardType(TrmPrecision precision, Device device) => precision switch
+    {
+        TrmPrecision.Float32 => ScalarType.Float32,
+        TrmPrecision.BFloat16 => ScalarType.BFloat16,
+        _ => device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32,
+    };
+}

@@ -1,0 +1,184 @@
+using Microsoft.ML.Trm.Model;
+using Microsoft.ML.Trm.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trm.Tests.Model;
+
+public class TrmNetworkTests
+{
+    // Reference counts (trm-spec §6.3): Σ numel of Parameters, puzzle table excluded.
+    [TestCase(TrmPresets.SudokuMlp, 11, 81, 5_028_866L)]
+    [TestCase(TrmPresets.SudokuAtt, 11, 81, 6_828_034L)]
+    [TestCase(TrmPresets.MazeAtt, 6, 900, 6_822_914L)]
+    [TestCase(TrmPresets.ArcAtt, 12, 900, 6_829_058L)]
+    public void ParameterCount_Preset_MatchesReference(string preset, int vocab, int seq, long expected)
+    {
+        using var network = new TrmNetwork(TrmPresets.Create(preset).ToArchitecture(vocab, seq, 1), ScalarType.Float32, new Generator(0));
+        Assert.That(network.ParameterCount, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void StateDict_AttentionPreset_UsesReferenceKeyNamesAndShapes()
+    {
+        using var network = new TrmNetwork(TrmPresets.Create(TrmPresets.SudokuAtt).ToArchitecture(11, 81, 1), ScalarType.Float32, new Generator(0));
+        var shapes = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+        Assert.That(shapes["H_init"], Is.EqualTo(new long[] { 512 }));
+        Assert.That(shapes["embed_tokens.embedding_weight"], Is.EqualTo(new long[] { 11, 512 }));
+        Assert.That(shapes["q_head.bias"], Is.EqualTo(new long[] { 2 }));
+        Assert.That(shapes["puzzle_emb.weights"], Is.EqualTo(new long[] { 1, 512 }));
+        Assert.That(shapes["L_level.layers.1.self_attn.qkv_proj.weight"], Is.EqualTo(new long[] { 1536, 512 }));
+        Assert.That(shapes["L_level.layers.0.mlp.gate_up_proj.weight"], Is.EqualTo(new long[] { 3072, 512 }));
+        Assert.That(shapes["L_level.layers.0.mlp.down_proj.weight"], Is.EqualTo(new long[] { 512, 1536 }));
+        Assert.That(shapes.Keys.Any(k => k.Contains("cos") || k.Contains("sin")), Is.False, "rotary tables must not be state");
+        Assert.That(shapes, Has.Count.EqualTo(15)); // H_init, L_init, embed_tokens, lm_head, q_head ×2, puzzle_emb + 4 per layer
+    }
+
+    [Test]
+    public void StateDict_MlpPreset_HasMlpTOverPositions()
+    {
+        using var network = new TrmNetwork(TrmPresets.Create(TrmPresets.SudokuMlp).ToArchitecture(11, 81, 1), ScalarType.Float32, new Generator(0));
+        var shapes = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+        Assert.That(shapes["L_level.layers.0.mlp_t.gate_up_proj.weight"], Is.EqualTo(new long[] { 1024, 97 }));
+        Assert.That(shapes["L_level.layers.0.mlp_t.down_proj.weight"], Is.EqualTo(new long[] { 97, 512 }));
+    }
+
+    [Test]
+    public void Initialisation_FollowsReference()
+    {
+        using var network = new TrmNetwork(TrmPresets.Create(TrmPresets.SudokuAtt).ToArchitecture(11, 81, 1), ScalarType.Float32, new Generator(1));
+        var sd = network.state_dict();
+        Assert.That(sd["q_head.weight"].abs().max().item<float>(), Is.EqualTo(0f));
+        Assert.That(sd["q_head.bias"].data<float>().ToArray(), Is.EqualTo(new[] { -5f, -5f }));
+        Assert.That(sd["puzzle_emb.weights"].abs().max().item<float>(), Is.EqualTo(0f));
+        // Truncated LeCun normal: realised std = 1/sqrt(fan_in), cut at ≈ 2.27 std.
+        var w = sd["L_level.layers.0.mlp.gate_up_proj.weight"];
+        double std = w.std().item<float>(), bound = w.abs().max().item<float>();
+        Assert.That(std, Is.EqualTo(1 / Math.Sqrt(512)).Within(0.01 / Math.Sqrt(512) * 10));
+        Assert.That(bound, Is.LessThanOrEqualTo(2.28 / Math.Sqrt(512)));
+        Assert.That(bound, Is.GreaterThan(2.0 / Math.Sqrt(512)));
+        // Token embeddings start at unit RMS once scaled by sqrt(D).
+        var emb = sd["embed_tokens.embedding_weight"] * Math.Sqrt(512);
+        Assert.That(emb.square().mean().sqrt().item<float>(), Is.EqualTo(1f).Within(0.03f));
+    }
+
+    [Test]
+    public void SwiGluInnerSize_RoundsUpToMultipleOf256()
+    {
+        Assert.That(SwiGlu.InnerSizeFor(512, 4), Is.EqualTo(1536));
+        Assert.That(SwiGlu.InnerSizeFor(97, 4), Is.EqualTo(512));
+        Assert.That(SwiGlu.InnerSizeFor(916, 4), Is.EqualTo(2560));
+    }
+
+    [Test]
+    public void RmsNorm_HasUnitRmsOverLastAxis()
+    {
+        var x = randn(3, 5, 7, generator: new Generator(3)) * 4 + 1;
+        var y = RmsNorm.Apply(x, 1e-5);
+        var rms = y.square().mean(new long[] { -1 }).sqrt();
+        Assert.That((rms - 1).abs().max().item<float>(), Is.LessThan(1e-4f));
+    }
+
+    [Test]
+    public void Stablemax_MatchesDefinition()
+    {
+        var logits = tensor(new double[] { -2.0, 0.0, 3.0 });
+        var s = new[] { 1 / 3.0, 1.0, 4.0 };
+        var expected = s.Select(v => Math.Log(v / s.Sum())).ToArray();
+        Assert.That(TrmLoss.LogStablemax(logits).data<double>().ToArray(), Is.EqualTo(expected).Within(1e-12));
+    }
+
+    [Test]
+    public void DeepRecursion_GradientOnlyThroughLastRecursion()
+    {
+        var arch = TinyArchitecture(outer: 3, inner: 2);
+        using var network = new TrmNetwork(arch, ScalarType.Float32, new Generator(0));
+        network.train();
+        var calls = new List<bool>();
+        network.Net.OnCall = grad => calls.Add(grad);
+        var (y0, z0) = network.InitialState(2, CPU);
+        var answer = y0.clone().requires_grad_(true);
+        var latent = z0.clone().requires_grad_(true);
+        var inputs = randint(1, arch.VocabSize, new long[] { 2, arch.SequenceLength }, generator: new Generator(1));
+        var (y, z, logits, halt, _) = network.DeepRecursion(answer, latent, inputs, zeros(2, ScalarType.Int64));
+        logits.sum().backward();
+
+        // T·(n+1) = 9 calls; only the last n+1 = 3 record gradients.
+        Assert.That(calls, Is.EqualTo(new[] { false, false, false, false, false, false, true, true, true }));
+        Assert.That(answer.grad is null || answer.grad.abs().sum().item<float>() == 0, "no gradient may reach the step's initial y through the no-grad recursions");
+        Assert.That(latent.grad is null || latent.grad.abs().sum().item<float>() == 0, "no gradient may reach the step's initial z through the no-grad recursions");
+        var weightGrad = network.named_parameters().First(p => p.name == "L_level.layers.0.mlp.down_proj.weight").parameter.grad;
+        Assert.That(weightGrad, Is.Not.Null);
+        Assert.That(weightGrad!.abs().sum().item<float>(), Is.GreaterThan(0f));
+        var tokenGrad = network.named_parameters().First(p => p.name == "embed_tokens.embedding_weight").parameter.grad;
+        Assert.That(tokenGrad!.abs().sum().item<float>(), Is.GreaterThan(0f), "x is injected in the last recursion, so the embeddings learn");
+    }
+
+    [Test]
+    public void DeepRecursion_WithOneOuterCycle_GradientReachesInitialState()
+    {
+        // Control for the test above: with T = 1 the only recursion records gradients, so y and z receive them.
+        var arch = TinyArchitecture(outer: 1, inner: 2);
+        using var network = new TrmNetwork(arch, ScalarType.Float32, new Generator(0));
+        var (y0, z0) = network.InitialState(2, CPU);
+        var answer = y0.clone().requires_grad_(true);
+        var inputs = randint(1, arch.VocabSize, new long[] { 2, arch.SequenceLength }, generator: new Generator(1));
+        var (_, _, logits, _, _) = network.DeepRecursion(answer, z0, inputs, zeros(2, ScalarType.Int64));
+        logits.sum().backward();
+        Assert.That(answer.grad!.abs().sum().item<float>(), Is.GreaterThan(0f));
+    }
+
+    [Test]
+    public void SupervisionStep_CarryIsDetached_AndHaltedRowsReset()
+    {
+        var arch = TinyArchitecture(outer: 2, inner: 1);
+        using var network = new TrmNetwork(arch, ScalarType.Float32, new Generator(0));
+        network.train();
+        var carry = TrmSupervisionStep.EmptyCarry(arch, 3, CPU);
+        var inputs = randint(1, arch.VocabSize, new long[] { 3, arch.SequenceLength }, generator: new Generator(2));
+        var labels = inputs.clone();
+        var first = TrmSupervisionStep.Run(network, carry, inputs, labels, zeros(3, ScalarType.Int64), training: true, explorationDraws: null);
+        Assert.That(first.Carry.Answer.requires_grad, Is.False);
+        Assert.That(first.Carry.Latent.requires_grad, Is.False);
+        Assert.That(first.Carry.Steps.data<long>().ToArray(), Is.EqualTo(new long[] { 1, 1, 1 }));
+        // halt logits start at −5, so no row halts before N_sup.
+        Assert.That(first.Carry.Halted.any().item<bool>(), Is.False);
+
+        // Force row 1 to be halted: it must restart at step 1 with the new batch's example.
+        var halted = tensor(new[] { false, true, false });
+        var forced = new TrmCarry { Answer = first.Carry.Answer, Latent = first.Carry.Latent, Steps = first.Carry.Steps, Halted = halted, Inputs = first.Carry.Inputs, Labels = first.Carry.Labels, PuzzleIds = first.Carry.PuzzleIds };
+        var other = randint(1, arch.VocabSize, new long[] { 3, arch.SequenceLength }, generator: new Generator(3));
+        var second = TrmSupervisionStep.Run(network, forced, other, other, zeros(3, ScalarType.Int64), training: true, explorationDraws: null);
+        Assert.That(second.Carry.Steps.data<long>().ToArray(), Is.EqualTo(new long[] { 2, 1, 2 }));
+        Assert.That(second.Carry.Inputs[1].eq(other[1]).all().item<bool>(), Is.True);
+        Assert.That(second.Carry.Inputs[0].eq(inputs[0]).all().item<bool>(), Is.True);
+    }
+
+    [Test]
+    public void SupervisionStep_Evaluation_HaltsOnlyAtMaxSteps()
+    {
+        var arch = TinyArchitecture(outer: 1, inner: 1) with { MaxSupervisionSteps = 3 };
+        using var network = new TrmNetwork(arch, ScalarType.Float32, new Generator(0));
+        using (no_grad()) network.named_parameters().First(p => p.name == "q_head.bias").parameter.fill_(5); // halt logit > 0
+        network.eval();
+        var carry = TrmSupervisionStep.EmptyCarry(arch, 2, CPU);
+        var inputs = ones(2, arch.SequenceLength, ScalarType.Int64);
+        var haltedAt = new List<bool>();
+        for (int s = 0; s < 3; s++)
+        {
+            carry = TrmSupervisionStep.Run(network, carry, inputs, inputs, zeros(2, ScalarType.Int64), training: false, null).Carry;
+            haltedAt.Add(carry.Halted.all().item<bool>());
+        }
+        Assert.That(haltedAt, Is.EqualTo(new[] { false, false, true }));
+        // In training the same positive halt logit halts at once.
+        network.train();
+        var trained = TrmSupervisionStep.Run(network, TrmSupervisionStep.EmptyCarry(arch, 2, CPU), inputs, inputs, zeros(2, ScalarType.Int64), training: true, null);
+        Assert.That(trained.Carry.Halted.all().item<bool>(), Is.True);
+    }
+
+    internal static TrmArchitecture TinyArchitecture(int outer, int inner) => new()
+    {
+        HiddenSize = 32, NumHeads = 2, Layers = 2, OuterCycles = outer, InnerCycles = inner, MaxSupervisionSteps = 4,
+        VocabSize = 6, SequenceLength = 16, NumPuzzleIdentifiers = 1, PuzzleEmbeddingDim = 32, PuzzleEmbeddingLength = 2,
+    };
+}
