@@ -6,6 +6,7 @@ using Microsoft.ML.Trm.MlNet;
 //   [assembly: LoadableClass(typeof(T), typeof(MlNetLoader<T, ModelLoadContext>), null, typeof(SignatureLoadModel), userName, loaderSignature)]
 // so loading needs no registration call. T implements IMlNetLoadable<T>; see MlNet/MlNetLoader.cs.
 [assembly: MlNetLoadable(typeof(PuzzleEncodingTransformer), typeof(MlNetLoader<,>), PuzzleEncodingTransformer.UserName, PuzzleEncodingTransformer.LoaderSignature)]
+[assembly: MlNetLoadable(typeof(TrmTransformer), typeof(MlNetLoader<,>), TrmTransformer.UserName, TrmTransformer.LoaderSignature)]
 [assembly: MlNetLoadable(typeof(PuzzleDecodingTransformer), typeof(MlNetLoader<,>), PuzzleDecodingTransformer.UserName, PuzzleDecodingTransformer.LoaderSignature)]
 
 // Without this the runtime silently drops the woven (internal) LoadableClass attributes. The weaver checks it is here.

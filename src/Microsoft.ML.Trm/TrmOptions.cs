@@ -36,6 +36,18 @@ public sealed class TrmOptions
     /// <value>Default: "Steps".</value>
     public string StepsColumnName { get; set; } = "Steps";
 
+    /// <summary>If true, <c>Transform</c> also appends the prediction and confidence after every supervision step.</summary>
+    /// <value>Default: false.</value>
+    public bool IncludeStepPredictions { get; set; }
+
+    /// <summary>Output column with the predictions of every step (Vector&lt;Int32&gt; of N_sup × sequence length) when <see cref="IncludeStepPredictions"/> is on.</summary>
+    /// <value>Default: "StepPredictions".</value>
+    public string StepPredictionsColumnName { get; set; } = "StepPredictions";
+
+    /// <summary>Output column with the halt probability after every step (Vector&lt;Single&gt; of N_sup) when <see cref="IncludeStepPredictions"/> is on.</summary>
+    /// <value>Default: "StepConfidences".</value>
+    public string StepConfidencesColumnName { get; set; } = "StepConfidences";
+
     /// <summary>Rows sent through the model at once by <c>Transform</c>.</summary>
     /// <value>Default: 64.</value>
     public int InferenceBatchSize { get; set; } = 64;
@@ -178,6 +190,13 @@ public sealed class TrmOptions
     /// <summary>EMA decay μ: shadow ← μ·shadow + (1−μ)·θ after every step (upstream ema_rate).</summary>
     /// <value>Default: 0.999.</value>
     public double EmaRate { get; set; } = 0.999;
+
+    /// <summary>
+    /// Train only the puzzle embeddings, keeping the network weights fixed (upstream freeze_weights; used to adapt a
+    /// trained model to new puzzles, e.g. new ARC tasks).
+    /// </summary>
+    /// <value>Default: false.</value>
+    public bool FreezeWeights { get; set; }
 
     /// <summary>Seed of every random draw (initialisation, data order, exploration).</summary>
     /// <value>Default: 0.</value>

@@ -27,6 +27,10 @@ internal sealed class ColumnRequirement
     /// <summary>A scalar text column (<c>ReadOnlyMemory&lt;char&gt;</c>).</summary>
     public static ColumnRequirement Text { get; } = new("a scalar of type String", new PrimitiveDataViewType[] { TextDataViewType.Instance }, null);
 
+    /// <summary>A scalar of one of <paramref name="itemTypes"/>.</summary>
+    public static ColumnRequirement Scalar(params PrimitiveDataViewType[] itemTypes)
+        => new($"a scalar of type {JoinOr(itemTypes.Select(t => t.ToString() ?? t.RawType.Name))}", itemTypes, null);
+
     /// <summary>A known-size vector of one of <paramref name="itemTypes"/> with exactly <paramref name="size"/> slots.</summary>
     public static ColumnRequirement KnownSizeVector(int size, params PrimitiveDataViewType[] itemTypes)
     {

@@ -33,6 +33,21 @@ internal sealed class TrmCarry : IDisposable
         return this;
     }
 
+    /// <summary>The carry's tensors by field name (for checkpoints).</summary>
+    public IEnumerable<(string Name, Tensor Tensor)> Named() => new[]
+    {
+        ("answer", Answer), ("latent", Latent), ("steps", Steps), ("halted", Halted),
+        ("inputs", Inputs), ("labels", Labels), ("puzzle_ids", PuzzleIds),
+    };
+
+    /// <summary>Rebuilds a carry from <see cref="Named"/> entries (copies them to <paramref name="device"/>).</summary>
+    public static TrmCarry FromNamed(IReadOnlyDictionary<string, Tensor> t, Device device) => new TrmCarry
+    {
+        Answer = t["answer"].to(device).clone(), Latent = t["latent"].to(device).clone(), Steps = t["steps"].to(device).clone(),
+        Halted = t["halted"].to(device).clone(), Inputs = t["inputs"].to(device).clone(), Labels = t["labels"].to(device).clone(),
+        PuzzleIds = t["puzzle_ids"].to(device).clone(),
+    }.DetachFromScope();
+
     private IEnumerable<Tensor> All() => new[] { Answer, Latent, Steps, Halted, Inputs, Labels, PuzzleIds };
 
     public void Dispose()

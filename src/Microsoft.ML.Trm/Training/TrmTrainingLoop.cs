@@ -43,6 +43,15 @@ internal sealed class TrmTrainingLoop : IDisposable
     internal ParameterOptimizer Optimizer => _optimizer;
     internal EmaWeights? Ema => _ema;
     internal Generator Generator => _generator;
+    internal TrmCarry? Carry => _carry;
+
+    /// <summary>Sets the step counter and carry after a checkpoint was loaded.</summary>
+    internal void Restore(long step, TrmCarry? carry)
+    {
+        Step = step;
+        _carry?.Dispose();
+        _carry = carry;
+    }
 
     /// <summary>One supervision step on <paramref name="batch"/> (halted carry rows take its examples).</summary>
     public StepMetrics TrainStep(TrmBatch batch)
@@ -67,7 +76,7 @@ internal sealed class TrmTrainingLoop : IDisposable
 
         LearningRate = LearningRateSchedule.At(Step, _options.LearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
         double puzzleLr = LearningRateSchedule.At(Step, _options.PuzzleEmbeddingLearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
-        _optimizer.Step(LearningRate);
+        if (!_options.FreezeWeights) _optimizer.Step(LearningRate);
         Network.PuzzleTable?.SignSgdStep(puzzleLr, _options.PuzzleEmbeddingWeightDecay);
         _optimizer.ZeroGrad();
         _ema?.Update();
