@@ -12,17 +12,17 @@ public class TrmTrainingLoopTests
 {
     private static readonly SudokuCodec Codec = new(4);
 
-    internal static TrmDataset Sudoku4(int count, int seed)
+    internal static TrmDataset Sudoku4(int count, int seed, int blanks = 6)
     {
-        var rows = TinySudoku.Generate(count, seed);
+        var rows = TinySudoku.Generate(count, seed, blanks);
         return TrmDataset.FromRows(rows.Select(r => Codec.Encode(r.Puzzle)).ToList(), rows.Select(r => Codec.Encode(r.Solution)).ToList());
     }
 
     internal static TrmOptions TinyOptions() => TrmPresets.Create(TrmPresets.Tiny);
 
-    private static (TrmTrainingLoop Loop, TrmDataset Data) NewLoop(TrmOptions options, int rows, long totalSteps)
+    private static (TrmTrainingLoop Loop, TrmDataset Data) NewLoop(TrmOptions options, int rows, long totalSteps, int blanks = 6)
     {
-        var data = Sudoku4(rows, seed: 1);
+        var data = Sudoku4(rows, seed: 1, blanks);
         var generator = new Generator((ulong)options.Seed);
         var network = new TrmNetwork(options.ToArchitecture(Codec.VocabSize, data.SequenceLength, 1), ScalarType.Float32, generator);
         return (new TrmTrainingLoop(network, options, totalSteps, CPU, generator), data);
@@ -69,7 +69,10 @@ public class TrmTrainingLoopTests
         options.BatchSize = (int)Env("TRM_BATCH", options.BatchSize);
         options.MaxSupervisionSteps = (int)Env("TRM_NSUP", options.MaxSupervisionSteps);
         options.WeightDecay = Env("TRM_WD", options.WeightDecay);
-        var (loop, data) = NewLoop(options, rows: 2048, totalSteps: 400);
+        options.OuterCycles = (int)Env("TRM_T", options.OuterCycles);
+        options.InnerCycles = (int)Env("TRM_N", options.InnerCycles);
+        options.Mixer = Env("TRM_MLPT", 0) > 0 ? TrmMixer.MlpT : TrmMixer.Attention;
+        var (loop, data) = NewLoop(options, rows: 2048, totalSteps: 400, blanks: (int)Env("TRM_BLANKS", 6));
         var random = new Random(0);
         var clock = Stopwatch.StartNew();
         double lm = 0, acc = 0, exact = 0, count = 0;
