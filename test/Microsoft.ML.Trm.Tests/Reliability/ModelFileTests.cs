@@ -10,15 +10,10 @@ public class ModelFileTests
     private static byte[] _zip = Array.Empty<byte>();
 
     [OneTimeSetUp]
-    public void Train()
+    public void SetUp()
     {
         _dir = Directory.CreateTempSubdirectory("trm-files-").FullName;
-        var ml = new MLContext(seed: 0);
-        var data = ml.Data.LoadFromEnumerable(TrmEstimatorTests.TokenRows(32));
-        var model = ml.Transforms.Trm(TrmPipeline.SmallOptions(maxSteps: 2)).Fit(data);
-        var path = Path.Combine(_dir, "good.zip");
-        ml.Model.SaveAtomically(model, data.Schema, path);
-        _zip = File.ReadAllBytes(path);
+        _zip = TinyModelZip.Bytes;
     }
 
     [OneTimeTearDown]
