@@ -21,8 +21,10 @@ public sealed record TrmComparisonConfig(string Name, TrmOptions Options, double
 /// every block call and the heads, see <see cref="TrmComparison.EstimateTrainingFlopsPerExample"/>): each configuration
 /// trains for floor(TrainingFlops / (batch · flops per example-step)) optimiser steps, so the comparison does not depend
 /// on the machine's load. <see cref="MaxSteps"/> caps the steps of cheap models (e.g. the direct baseline).
+/// <see cref="Threads"/> sets libtorch's intra-op threads for the run (0 = leave as is); 1 avoids OpenMP spin-waiting on a
+/// shared machine, where it made small models ~10× slower.
 /// </summary>
-public sealed record TrmComparisonBudget(double TrainingFlops, int BatchSize = 32, int Seed = 0, int? MaxSteps = null);
+public sealed record TrmComparisonBudget(double TrainingFlops, int BatchSize = 32, int Seed = 0, int? MaxSteps = null, int Threads = 1);
 
 /// <summary>One row of the comparison table.</summary>
 public sealed record TrmComparisonResult
@@ -168,6 +170,10 @@ public static class TrmComparison
         var (trainX, trainY) = Encode(train, codec);
         var data = TrmDataset.FromRows(trainX, trainY);
         var results = new List<TrmComparisonResult>();
+        int threadsBefore = get_num_threads();
+        if (budget.Threads > 0) set_num_threads(budget.Threads);
+        try
+        {
         foreach (var config in configs)
         {
             var options = config.Options.Clone();
@@ -179,6 +185,11 @@ public static class TrmComparison
             options.MaxSteps = steps;
             log?.Invoke($"{config.Name}: {steps} steps ({perExample * budget.BatchSize:E2} FLOPs/step)");
             results.Add(RunOne(config, options, data, codec, test, steps, perExample * budget.BatchSize, log));
+        }
+        }
+        finally
+        {
+            set_num_threads(threadsBefore);
         }
         return results;
     }
