@@ -109,6 +109,18 @@ public static class TrmComparison
     }
 
     /// <summary>
+    /// A direct-prediction baseline (<see cref="TrmArchitectureKind.Direct"/>) built like <paramref name="template"/> (mixer,
+    /// width, recipe) with the block count whose parameter count is closest to <paramref name="matchTo"/>'s. E.g. matching
+    /// preset "hrm" with the "sudoku-att" blocks gives 8 blocks and exactly 27,275,266 parameters, the paper's 27M baseline.
+    /// </summary>
+    /// <returns>The baseline's options, its parameter count and the target's.</returns>
+    public static (TrmOptions Options, long Parameters, long TargetParameters) MatchDirectBaseline(TrmOptions matchTo, TrmOptions template, int vocabSize, int sequenceLength)
+    {
+        ArgumentNullException.ThrowIfNull(matchTo); ArgumentNullException.ThrowIfNull(template);
+        return DirectBaseline.Match(matchTo, template, vocabSize, sequenceLength);
+    }
+
+    /// <summary>
     /// Estimated training FLOPs per example and optimiser step: 2·params·tokens per block call (+ 4·tokens²·D for
     /// attention), backward = 2 × forward for the calls that record gradients, the extra no-grad pass of the continue
     /// loss, and the embedding/heads. An estimate for equalising budgets, not a measurement.

@@ -128,6 +128,10 @@ public class ComparisonModelTests
         Assert.That(options.Layers, Is.EqualTo(8));
         Assert.That((parameters, target), Is.EqualTo((27_275_266L, 27_275_266L)));
 
+        // TRM-MLP (5,028,866) with attention blocks: 1 block (3,420,162) is closer than 2 (6,828,034).
+        var (mlpMatch, mlpParams, mlpTarget) = DirectBaseline.Match(TrmPresets.Create(TrmPresets.SudokuMlp), TrmPresets.Create(TrmPresets.SudokuAtt), 11, 81);
+        Assert.That((mlpMatch.Layers, mlpParams, mlpTarget), Is.EqualTo((1, 3_420_162L, 5_028_866L)));
+
         // Small scale: match a tiny MLP-T TRM with attention blocks — the closest block count wins.
         var mlp = TrmTrainingLoopTests.TinyOptions(); mlp.Mixer = TrmMixer.MlpT; mlp.PositionEncoding = TrmPositionEncoding.None;
         var (small, p, t) = DirectBaseline.Match(mlp, TrmTrainingLoopTests.TinyOptions(), 6, 16);
