@@ -44,7 +44,8 @@ internal sealed partial class TrmNetwork : nn.Module
 
         // Initial states are fixed draws (std 1, cut at ±2), rounded to bfloat16 as the reference stores them.
         var answerInit = Init.TruncatedNormal_(empty(d), 1.0, generator).to(ScalarType.BFloat16).to(ScalarType.Float32);
-        _answerInit = arch.SingleLatent ? null : answerInit;
+        _answerInit = arch.SingleLatent ? null : answerInit;   // the draw is still taken, so z₀ matches plain TRM's for a seed
+        if (arch.SingleLatent) answerInit.Dispose();
         _latentInit = Init.TruncatedNormal_(empty(d), 1.0, generator).to(ScalarType.BFloat16).to(ScalarType.Float32);
         _embedTokens = new CastedEmbedding(arch.VocabSize, d, embedStd, forwardType, generator);
         _outputHead = new CastedLinear(d, arch.VocabSize, withBias: false, generator);
