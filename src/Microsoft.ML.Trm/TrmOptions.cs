@@ -125,6 +125,46 @@ public sealed class TrmOptions
     /// <value>Default: null.</value>
     public int? NumPuzzleIdentifiers { get; set; }
 
+    // ---------------------------------------------------------------- comparison variants (paper Tables 1-2, §6.2 of docs)
+
+    /// <summary>
+    /// The model family: TRM, HRM (two networks, 1-step gradient) or the direct-prediction baseline (one pass of the
+    /// blocks, one supervision step). See <see cref="TrmArchitectureKind"/>; preset "hrm" is HRM's Sudoku recipe.
+    /// </summary>
+    /// <value>Default: <see cref="TrmArchitectureKind.Trm"/>.</value>
+    public TrmArchitectureKind Architecture { get; set; } = TrmArchitectureKind.Trm;
+
+    /// <summary>Blocks of HRM's high-level network H_level (upstream H_layers); only used by <see cref="TrmArchitectureKind.Hrm"/>.</summary>
+    /// <value>Default: 4.</value>
+    public int HighLevelLayers { get; set; } = 4;
+
+    /// <summary>
+    /// TRM ablation "single z" (paper Table 2: 71.9% vs 87.4% with y and z; upstream trm_singlez.py): only one latent z is
+    /// carried; each recursion is n times z ← f(z + x) then once z ← f(z), and the answer and halt logits are read from z.
+    /// There is no y and no H_init. TRM only.
+    /// </summary>
+    /// <value>Default: false.</value>
+    public bool SingleLatent { get; set; }
+
+    /// <summary>
+    /// TRM ablation "1-step gradient" (paper Table 1: 56.5% vs 87.4%): instead of back-propagating through all n+1 calls of
+    /// the last recursion, only the final latent update z ← f(z + y + x) and the final answer update y ← f(y + z) record
+    /// gradients (HRM's 1-step approximation; everything earlier runs under no_grad). TRM only; HRM always works this way.
+    /// </summary>
+    /// <value>Default: false.</value>
+    public bool OneStepGradient { get; set; }
+
+    /// <summary>
+    /// HRM-style ACT with the Q-continue loss (upstream no_ACT_continue = false; paper Table 1 "w/ ACT": 86.1% vs 87.4%
+    /// without): in training a row halts when its halt logit exceeds its continue logit (instead of halt logit &gt; 0), and
+    /// each step runs an extra no-grad forward pass on the new carry to get the continue target
+    /// sigmoid(last step ? q_halt' : max(q_halt', q_continue')); the loss adds 0.5·BCE(q_continue, target). The released TRM
+    /// code crashes on this path (it unpacks five values from a three-value return); this implementation follows HRM's
+    /// hrm_act_v1.py, which the TRM code was forked from.
+    /// </summary>
+    /// <value>Default: false (TRM); true in preset "hrm".</value>
+    public bool ActContinueLoss { get; set; }
+
     // ---------------------------------------------------------------- training
 
     /// <summary>Examples per optimiser step (upstream global_batch_size).</summary>
@@ -248,6 +288,9 @@ public sealed class TrmOptions
         NonNegative(PuzzleEmbeddingWeightDecay, nameof(PuzzleEmbeddingWeightDecay)); Positive(AdamEpsilon, nameof(AdamEpsilon));
         if (!(EmaRate >= 0 && EmaRate < 1)) throw new ArgumentOutOfRangeException(nameof(EmaRate), EmaRate, "EmaRate must be within [0, 1).");
         Positive(LogEverySteps, nameof(LogEverySteps)); NonNegative(EvaluateEverySteps, nameof(EvaluateEverySteps));
+        Positive(HighLevelLayers, nameof(HighLevelLayers));
+        if (SingleLatent && Architecture != TrmArchitectureKind.Trm)
+            throw new ArgumentOutOfRangeException(nameof(SingleLatent), SingleLatent, $"SingleLatent is a TRM ablation and cannot be used with {Architecture}.");
     }
 
     /// <summary>The network shape for data of the given vocabulary, sequence length and identifier count.</summary>
@@ -259,7 +302,7 @@ public sealed class TrmOptions
         Layers = Layers,
         OuterCycles = OuterCycles,
         InnerCycles = InnerCycles,
-        MaxSupervisionSteps = MaxSupervisionSteps,
+        MaxSupervisionSteps = Architecture == TrmArchitectureKind.Direct ? 1 : MaxSupervisionSteps,
         HaltExplorationProbability = HaltExplorationProbability,
         MlpT = Mixer == TrmMixer.MlpT,
         PositionEncoding = PositionEncoding,
@@ -270,5 +313,10 @@ public sealed class TrmOptions
         VocabSize = vocabSize,
         SequenceLength = sequenceLength,
         NumPuzzleIdentifiers = numPuzzleIdentifiers,
+        Kind = Architecture,
+        HighLevelLayers = HighLevelLayers,
+        SingleLatent = SingleLatent,
+        OneStepGradient = OneStepGradient,
+        NoActContinue = !ActContinueLoss,
     };
 }

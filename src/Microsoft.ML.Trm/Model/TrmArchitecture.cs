@@ -26,6 +26,13 @@ internal sealed record TrmArchitecture
     [JsonPropertyName("seq_len")] public int SequenceLength { get; init; } = 81;
     [JsonPropertyName("num_puzzle_identifiers")] public int NumPuzzleIdentifiers { get; init; } = 1;
 
+    // Comparison variants (paper Tables 1-2, HRM, direct baseline); defaults = plain TRM, so older saved JSON reads unchanged.
+    [JsonPropertyName("arch_kind")] public TrmArchitectureKind Kind { get; init; } = TrmArchitectureKind.Trm;
+    [JsonPropertyName("H_layers")] public int HighLevelLayers { get; init; } = 4;   // HRM only (TRM ignores H_layers, as upstream)
+    [JsonPropertyName("single_z")] public bool SingleLatent { get; init; }
+    [JsonPropertyName("one_step_gradient")] public bool OneStepGradient { get; init; }
+    [JsonPropertyName("no_ACT_continue")] public bool NoActContinue { get; init; } = true;
+
     /// <summary>Positions the network sees: the puzzle-embedding prefix plus the grid.</summary>
     [JsonIgnore] public int TotalLength => SequenceLength + PrefixLength;
 
@@ -50,6 +57,11 @@ internal sealed record TrmArchitecture
         if (PuzzleEmbeddingDim < 0 || PuzzleEmbeddingDim > PrefixLength * HiddenSize)
             throw new ArgumentOutOfRangeException(nameof(PuzzleEmbeddingDim), PuzzleEmbeddingDim, "The puzzle embedding must fit its prefix positions.");
         if (Expansion <= 0) throw new ArgumentOutOfRangeException(nameof(Expansion), Expansion, "Expansion must be positive.");
+        if (Kind == TrmArchitectureKind.Hrm) Positive(HighLevelLayers, nameof(HighLevelLayers));
+        if (Kind == TrmArchitectureKind.Direct && MaxSupervisionSteps != 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxSupervisionSteps), MaxSupervisionSteps, "The direct baseline runs exactly one supervision step.");
+        if (SingleLatent && Kind != TrmArchitectureKind.Trm)
+            throw new ArgumentException($"SingleLatent is a TRM ablation; it cannot be combined with the {Kind} architecture.", nameof(SingleLatent));
         if (HaltExplorationProbability is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(HaltExplorationProbability), HaltExplorationProbability, "A probability must be within [0, 1].");
     }
 }

@@ -19,15 +19,16 @@ namespace Microsoft.ML.Trm.Model;
 /// so back-propagation runs through the n+1 calls of the last recursion only. Outputs: logits of y (prefix
 /// dropped) and the halt/continue logits of y at position 0.
 /// </remarks>
-internal sealed class TrmNetwork : nn.Module
+internal sealed partial class TrmNetwork : nn.Module
 {
-    [ComponentName(Name = "H_init")] private readonly Tensor _answerInit;    // y₀: [hidden]
+    [ComponentName(Name = "H_init")] private readonly Tensor? _answerInit;   // y₀: [hidden]; none with SingleLatent
     [ComponentName(Name = "L_init")] private readonly Tensor _latentInit;    // z₀: [hidden]
     [ComponentName(Name = "embed_tokens")] private readonly CastedEmbedding _embedTokens;
     [ComponentName(Name = "lm_head")] private readonly CastedLinear _outputHead;
     [ComponentName(Name = "q_head")] private readonly CastedLinear _haltHead;
     [ComponentName(Name = "puzzle_emb")] private readonly PuzzleEmbedding? _puzzleEmbedding;
     [ComponentName(Name = "embed_pos")] private readonly CastedEmbedding? _positionEmbedding;
+    [ComponentName(Name = "H_level")] private readonly ReasoningModule? _highLevel;   // HRM only (HrmRecursion.cs)
     [ComponentName(Name = "L_level")] private readonly ReasoningModule _net;
     private readonly RotaryEmbedding? _rotary;
     private readonly double _embedScale;
@@ -42,7 +43,9 @@ internal sealed class TrmNetwork : nn.Module
         double embedStd = 1.0 / _embedScale;
 
         // Initial states are fixed draws (std 1, cut at ±2), rounded to bfloat16 as the reference stores them.
-        _answerInit = Init.TruncatedNormal_(empty(d), 1.0, generator).to(ScalarType.BFloat16).to(ScalarType.Float32);
+        var answerInit = Init.TruncatedNormal_(empty(d), 1.0, generator).to(ScalarType.BFloat16).to(ScalarType.Float32);
+        _answerInit = arch.SingleLatent ? null : answerInit;   // the draw is still taken, so z₀ matches plain TRM's for a seed
+        if (arch.SingleLatent) answerInit.Dispose();
         _latentInit = Init.TruncatedNormal_(empty(d), 1.0, generator).to(ScalarType.BFloat16).to(ScalarType.Float32);
         _embedTokens = new CastedEmbedding(arch.VocabSize, d, embedStd, forwardType, generator);
         _outputHead = new CastedLinear(d, arch.VocabSize, withBias: false, generator);
@@ -58,6 +61,8 @@ internal sealed class TrmNetwork : nn.Module
             _positionEmbedding = new CastedEmbedding(arch.TotalLength, d, embedStd, forwardType, generator);
         else if (arch.PositionEncoding == TrmPositionEncoding.Rope && !arch.MlpT)
             _rotary = new RotaryEmbedding(arch.HeadDim, arch.TotalLength, arch.RopeTheta);
+        if (arch.Kind == TrmArchitectureKind.Hrm)
+            _highLevel = new ReasoningModule(arch with { Layers = arch.HighLevelLayers }, generator);
         _net = new ReasoningModule(arch, generator);
         RegisterComponents();
     }
@@ -77,7 +82,7 @@ internal sealed class TrmNetwork : nn.Module
     public (Tensor Answer, Tensor Latent) InitialState(long batch, Device device)
     {
         var shape = new[] { batch, Architecture.TotalLength, (long)Architecture.HiddenSize };
-        return (_answerInit.to(ForwardType).to(device).expand(shape), _latentInit.to(ForwardType).to(device).expand(shape));
+        return ((_answerInit ?? _latentInit).to(ForwardType).to(device).expand(shape), _latentInit.to(ForwardType).to(device).expand(shape));
     }
 
     /// <summary>x: sqrt(D)·[puzzle prefix ; token embeddings] (+ learned positions): [batch, prefix+seq, hidden].</summary>
@@ -115,12 +120,19 @@ internal sealed class TrmNetwork : nn.Module
     {
         SetRotaryTables(inputs.device);
         var x = EmbedInput(inputs, puzzleIds);
-        using (no_grad())
+        if (IsVariant)
         {
-            for (int t = 0; t < Architecture.OuterCycles - 1; t++)
-                (answer, latent) = Recurse(x, answer, latent);
+            (answer, latent) = VariantRecursion(x, answer, latent);   // HRM, direct, TRM ablations (HrmRecursion.cs)
         }
-        (answer, latent) = Recurse(x, answer, latent);
+        else
+        {
+            using (no_grad())
+            {
+                for (int t = 0; t < Architecture.OuterCycles - 1; t++)
+                    (answer, latent) = Recurse(x, answer, latent);
+            }
+            (answer, latent) = Recurse(x, answer, latent);
+        }
 
         var logits = _outputHead.forward(answer)[.., Architecture.PrefixLength..];
         var q = _haltHead.forward(answer[.., 0]).to(ScalarType.Float32);   // [batch, 2]
@@ -131,7 +143,7 @@ internal sealed class TrmNetwork : nn.Module
     {
         if (_rotary is null) return;
         var tables = _rotary.Tables(device);
-        foreach (var block in _net.Blocks)
+        foreach (var block in _highLevel is null ? _net.Blocks : _net.Blocks.Concat(_highLevel.Blocks))
             if (block.Attention is { } attention) attention.Rotary = tables;
     }
 

@@ -54,7 +54,8 @@ internal static class TrmSupervisionStep
             halted = steps >= arch.MaxSupervisionSteps;
             if (training && arch.MaxSupervisionSteps > 1)
             {
-                halted = halted | (haltLogits > 0);
+                // TRM (no_ACT_continue): halt logit > 0; HRM-style Q-learning: halt logit > continue logit.
+                halted = halted | (arch.NoActContinue ? haltLogits > 0 : haltLogits > continueLogits);
                 if (explorationDraws is not null && arch.HaltExplorationProbability > 0)
                 {
                     // min steps = (u₁ < p) · uniform{2..N_sup}; a row may not halt below its minimum.

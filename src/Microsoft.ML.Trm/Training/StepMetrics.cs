@@ -13,4 +13,5 @@ internal sealed class StepMetrics
     public long StepsSum { get; set; }
     public double LmLoss { get; set; }
     public double HaltLoss { get; set; }
+    public double ContinueLoss { get; set; }   // 0 unless the HRM-style Q-continue loss is on
 }

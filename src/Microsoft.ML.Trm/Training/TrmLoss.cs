@@ -65,6 +65,7 @@ internal static class TrmLoss
         {
             var continueLoss = nn.functional.binary_cross_entropy_with_logits(continueLogits, continueTarget, reduction: nn.Reduction.Sum);
             total = total + 0.5 * continueLoss.to(lmLoss.dtype);
+            metrics.ContinueLoss = continueLoss.item<float>();
         }
         metrics.LmLoss = lmLoss.item<double>();
         metrics.HaltLoss = haltLoss.item<float>();

@@ -69,7 +69,10 @@ internal sealed class TrmTrainingLoop : IDisposable
 
         var output = TrmSupervisionStep.Run(Network, carry, inputs, labels, ids, training: true, draws);
         var next = output.Carry;
-        var (loss, metrics) = TrmLoss.Compute(output.Logits, next.Labels, output.HaltLogits, null, null, next.Steps, next.Halted, _options.Loss);
+        // HRM-style ACT: an extra no-grad forward pass on the new carry gives the Q-continue target (HrmActTarget.cs).
+        var continueTarget = arch.NoActContinue ? null : HrmActTarget.ContinueTarget(Network, next);
+        var (loss, metrics) = TrmLoss.Compute(output.Logits, next.Labels, output.HaltLogits, continueTarget is null ? null : output.ContinueLogits,
+            continueTarget, next.Steps, next.Halted, _options.Loss);
         if (!double.IsFinite(metrics.LmLoss) || !double.IsFinite(metrics.HaltLoss))
             throw new TrmTrainingException($"The loss became non-finite at step {Step} (lm {metrics.LmLoss}, halt {metrics.HaltLoss}); training stopped.");
         (loss / batch.Size).backward();
