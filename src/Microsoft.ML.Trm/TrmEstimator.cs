@@ -105,10 +105,10 @@ public sealed class TrmEstimator : IEstimator<TrmTransformer>
         using var loop = new TrmTrainingLoop(network, o, totalSteps, device, generator);
         string fingerprint = data.Fingerprint();
         int epoch = 0, batchInEpoch = 0;
-        if (settings.Resume && settings.CheckpointDirectory is { } dir && File.Exists(TrmCheckpoint.PathIn(dir)))
+        if (settings.Resume && settings.CheckpointDirectory is { } dir && File.Exists(TrainingCheckpoint.PathIn(dir)))
         {
-            (epoch, batchInEpoch) = TrmCheckpoint.Load(dir, loop, fingerprint);
-            ch.Info(MessageSensitivity.None, $"Resumed from {TrmCheckpoint.PathIn(dir)} at step {loop.Step}.");
+            (epoch, batchInEpoch) = TrainingCheckpoint.Load(dir, loop, fingerprint);
+            ch.Info(MessageSensitivity.None, $"Resumed from {TrainingCheckpoint.PathIn(dir)} at step {loop.Step}.");
         }
 
         var clock = Stopwatch.StartNew();
@@ -126,16 +126,16 @@ public sealed class TrmEstimator : IEstimator<TrmTransformer>
                 bool canceled = settings.CancellationToken.IsCancellationRequested || MlNetInternals.IsCanceled(_env);
                 if (canceled)
                 {
-                    if (settings.CheckpointDirectory is { } cancelDir) TrmCheckpoint.Save(cancelDir, loop, epoch, b - 1, fingerprint);
+                    if (settings.CheckpointDirectory is { } cancelDir) TrainingCheckpoint.Save(cancelDir, loop, epoch, b - 1, fingerprint);
                     throw new OperationCanceledException($"TRM training was canceled at step {loop.Step}" +
-                        (settings.CheckpointDirectory is null ? "." : $"; checkpoint written to {TrmCheckpoint.PathIn(settings.CheckpointDirectory)}."));
+                        (settings.CheckpointDirectory is null ? "." : $"; checkpoint written to {TrainingCheckpoint.PathIn(settings.CheckpointDirectory)}."));
                 }
                 var metrics = loop.TrainStep(batch);
                 window.Add(metrics, batch.Size);
 
                 bool last = loop.Step >= totalSteps || (settings.MaxDuration is { } max && clock.Elapsed >= max);
                 if (settings.CheckpointDirectory is { } ckDir && (loop.Step % settings.CheckpointEverySteps == 0 || last))
-                    TrmCheckpoint.Save(ckDir, loop, epoch, b, fingerprint);
+                    TrainingCheckpoint.Save(ckDir, loop, epoch, b, fingerprint);
                 bool evaluate = validation is not null && ((o.EvaluateEverySteps > 0 && loop.Step % o.EvaluateEverySteps == 0) || last);
                 if (evaluate)
                 {

@@ -49,8 +49,24 @@ public sealed class TrmReferenceModel : IDisposable
         return TrmInference.Predict(Network, rows, ids, CPU).Select(p => p.Tokens).ToArray();
     }
 
-    /// <summary>Releases the network's tensors.</summary>
-    public void Dispose() => Network.Dispose();
+    private bool _transferred;
+
+    /// <summary>
+    /// Turns the imported network into a <see cref="TrmTransformer"/> (on the CPU) that reads <see cref="TrmOptions.InputColumnName"/>
+    /// and saves as a standard ML.NET model zip. The transformer takes over the network: dispose the transformer, not this object.
+    /// </summary>
+    public TrmTransformer ToTransformer()
+    {
+        if (_transferred) throw new InvalidOperationException("This reference model was already turned into a transformer.");
+        _transferred = true;
+        return new TrmTransformer(Network, Options, CPU, trainedSteps: 0);
+    }
+
+    /// <summary>Releases the network's tensors (unless a transformer took them over).</summary>
+    public void Dispose()
+    {
+        if (!_transferred) Network.Dispose();
+    }
 }
 
 /// <summary>
@@ -88,6 +104,13 @@ public static class TrmCheckpoint
         resolved.VocabSize = arch.VocabSize;
         resolved.NumPuzzleIdentifiers = arch.NumPuzzleIdentifiers;
         return new TrmReferenceModel(resolved, arch, network);
+    }
+
+    /// <summary>Writes a trained transformer's weights (its EMA weights when EMA was on) in the reference layout.</summary>
+    public static void ExportReference(TrmTransformer transformer, string path, string keyPrefix = CompiledKeyPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        ReferenceCheckpoint.Export(transformer.Network, path, keyPrefix);
     }
 
     /// <summary>Writes <paramref name="model"/> in the reference layout (keys <paramref name="keyPrefix"/> + name, bfloat16 H_init/L_init).</summary>

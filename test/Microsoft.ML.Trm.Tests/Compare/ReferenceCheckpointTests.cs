@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.ML.Data;
 using System.Text;
 using Microsoft.ML.Trm.Checkpoints;
 using Microsoft.ML.Trm.Model;
@@ -97,6 +98,32 @@ public class ReferenceCheckpointTests
         var again = Path.Combine(_dir, "again");
         TrmCheckpoint.ExportReference(model, again);
         Assert.That(TorchPickle.Read(again).Select(kv => kv.Key), Is.EqualTo(TorchPickle.Read(path).Select(kv => kv.Key.Replace("model.inner.", "_orig_mod.model.inner."))));
+    }
+
+    [Test]
+    public void ImportedCheckpoint_BecomesTransformer_ThatSavesAsModelZip_WithSamePredictions()
+    {
+        using var network = Build(TinyOptions());
+        var path = Path.Combine(_dir, "step_7");
+        ReferenceCheckpoint.Export(network, path);
+        var options = TinyOptions();
+        options.InputColumnName = "PuzzleTokens";
+        using var reference = TrmCheckpoint.ImportReference(path, options, 16);
+        var rows = Enumerable.Range(0, 5).Select(i => Enumerable.Range(0, 16).Select(j => 1 + (i * 7 + j * 3) % 5).ToArray()).ToArray();
+        var expected = reference.Predict(rows);
+        using var transformer = reference.ToTransformer();
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new Trm.TrmEstimatorTests.TokenRow { PuzzleTokens = r }).ToList());
+        var zip = Path.Combine(_dir, "imported.zip");
+        ml.Model.Save(transformer, data.Schema, zip);
+        var loaded = ml.Model.Load(zip, out _);
+        var predicted = loaded.Transform(data).GetColumn<VBuffer<int>>("PredictedTokens").Select(v => v.DenseValues().ToArray()).ToArray();
+        Assert.That(predicted, Is.EqualTo(expected));
+        // And back out to the reference layout, unchanged.
+        var back = Path.Combine(_dir, "back");
+        TrmCheckpoint.ExportReference((TrmTransformer)loaded, back);
+        var a = TorchPickle.Read(path); var b = TorchPickle.Read(back);
+        Assert.That(b.Select(kv => kv.Key), Is.EqualTo(a.Select(kv => kv.Key)));
     }
 
     /// <summary>A hand-built file in the reference layout: the network's tensors, minus/plus/reshaped some.</summary>

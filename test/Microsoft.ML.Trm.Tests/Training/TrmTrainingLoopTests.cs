@@ -69,6 +69,8 @@ public class TrmTrainingLoopTests
         options.BatchSize = (int)Env("TRM_BATCH", options.BatchSize);
         options.MaxSupervisionSteps = (int)Env("TRM_NSUP", options.MaxSupervisionSteps);
         options.WeightDecay = Env("TRM_WD", options.WeightDecay);
+        options.PuzzleEmbeddingLearningRate = Env("TRM_PLR", options.PuzzleEmbeddingLearningRate);
+        options.PuzzleEmbeddingLength = (int)Env("TRM_PLEN", options.PuzzleEmbeddingLength);
         options.OuterCycles = (int)Env("TRM_T", options.OuterCycles);
         options.InnerCycles = (int)Env("TRM_N", options.InnerCycles);
         options.Mixer = Env("TRM_MLPT", 0) > 0 ? TrmMixer.MlpT : TrmMixer.Attention;

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Trm.Training;
 /// Written to a temporary file in the same folder, flushed, then renamed over the old checkpoint, so a crash at any
 /// moment leaves either the previous or the new checkpoint complete.
 /// </remarks>
-internal static class TrmCheckpoint
+internal static class TrainingCheckpoint
 {
     public const string FileName = "checkpoint.trmckpt";
     private const string Magic = "TRMCKPT1";
