@@ -9,6 +9,9 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>One option of a command: <c>--name VALUE</c> (or <c>--name=VALUE</c>), or a flag <c>--name</c>.</summary>
 public sealed record OptionSpec(string Name, string Help, string? Default = null, string? ValueName = null, bool Repeatable = false)
 {
+    /// <summary>What --help shows as the default when it is not a literal value (e.g. "the preset's epochs").</summary>
+    public string? DefaultText { get; init; }
+
     /// <summary>A flag takes no value.</summary>
     public bool IsFlag => ValueName is null;
 }
@@ -77,7 +80,7 @@ public sealed class CommandSpec(string name, string summary, string usage, param
         sb.AppendLine();
         sb.AppendLine("options:");
         var rows = Options.Append(new OptionSpec("help", "Show this help.")).Select(o =>
-            ("  --" + o.Name + (o.IsFlag ? "" : " " + o.ValueName), o.Help + (o.Default is null ? "" : $" (default: {o.Default})") + (o.Repeatable ? " Repeatable." : ""))).ToList();
+            ("  --" + o.Name + (o.IsFlag ? "" : " " + o.ValueName), o.Help + ((o.DefaultText ?? o.Default) is { } d ? $" (default: {d})" : "") + (o.Repeatable ? " Repeatable." : ""))).ToList();
         int width = rows.Max(r => r.Item1.Length) + 2;
         foreach (var (left, right) in rows) sb.AppendLine(left.PadRight(width) + right);
         if (Notes is not null) { sb.AppendLine(); sb.AppendLine(Notes.TrimEnd()); }

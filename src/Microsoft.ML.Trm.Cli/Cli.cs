@@ -127,7 +127,7 @@ public static partial class Cli
             new OptionSpec("out", "CSV file to write.", null, "FILE"),
             new OptionSpec("seed", "Random seed.", "0", "S"),
             new OptionSpec("size", "Grid side: 4 or 9.", "9", "4|9"),
-            new OptionSpec("givens", "Target number of givens (more stay when no cell can be removed).", "28 for 9×9, 8 for 4×4", "G"),
+            new OptionSpec("givens", "Target number of givens (more stay when no cell can be removed).", null, "G") { DefaultText = "28 for 9×9, 8 for 4×4" },
             new OptionSpec("min-backtracks", "Only keep puzzles whose solver needs at least this many backtracks.", "0", "B")),
         new("generate maze", "Generate mazes with their shortest path as CSV (source,question,answer,rating; rating = path length).",
             "trm generate maze --count N --out FILE [options]",
@@ -135,7 +135,7 @@ public static partial class Cli
             new OptionSpec("out", "CSV file to write.", null, "FILE"),
             new OptionSpec("seed", "Random seed.", "0", "S"),
             new OptionSpec("size", "Grid side.", "30", "N"),
-            new OptionSpec("min-path", "Shortest accepted path length.", "110 × size² / 900", "L")),
+            new OptionSpec("min-path", "Shortest accepted path length.", null, "L") { DefaultText = "110 × size² / 900" }),
         new("generate arc", "Build the augmented ARC training set from task JSON files. Writes OUT/train.csv (demonstrations of every variant, translated), OUT/test.csv (test inputs of every variant) and OUT/tasks/ (the --tasks tasks, to score against). Read back by 'trm train --task arc --data OUT' and 'trm eval --data OUT'.",
             "trm generate arc --tasks DIR --out DIR [options]",
             new OptionSpec("tasks", "Folder of ARC task files (<id>.json): demonstrations train, test inputs are evaluated.", null, "DIR"),
@@ -146,17 +146,18 @@ public static partial class Cli
         new("train", "Train a TRM and save the whole pipeline (puzzle text in, PredictedSolution text out) as an ML.NET model zip. Without --data: the built-in demo (generates 4×4 Sudoku, trains a CPU-sized model, evaluates it on held-out puzzles and solves one).",
             "trm train [--task sudoku|maze|arc --data PATH] [options]",
             new OptionSpec("task", "Puzzle family: sudoku, maze or arc.", "sudoku", "TASK"),
-            new OptionSpec("data", "Training data: a CSV of the task (ARC: a folder of 'trm generate arc').", "the built-in demo", "PATH"),
+            new OptionSpec("data", "Training data: a CSV of the task (ARC: a folder of 'trm generate arc').", null, "PATH") { DefaultText = "the built-in demo" },
             new OptionSpec("valid", "Held-out data, evaluated during and after training.", null, "PATH"),
             new OptionSpec("preset", "Starting configuration (see 'trm presets').", "tiny", "NAME"),
             new OptionSpec("set", "Override a TrmOptions property, e.g. --set HiddenSize=128 --set LearningRate=2e-3 (case-insensitive).", null, "KEY=VALUE", Repeatable: true),
-            new OptionSpec("max-steps", "Stop after N optimiser steps.", "the preset's epochs", "N"),
+            new OptionSpec("max-steps", "Stop after N optimiser steps.", null, "N") { DefaultText = "the preset's epochs" },
             new OptionSpec("max-minutes", "Stop (and save) after M minutes of training.", null, "M"),
-            new OptionSpec("out", "Model zip to write; also writes <out>.metrics.csv and <out>.metrics.png.", "trm-<task>.zip", "MODEL.zip"),
-            new OptionSpec("checkpoints", "Checkpoint folder.", "<out>.checkpoints", "DIR"),
+            new OptionSpec("out", "Model zip to write; also writes <out>.metrics.csv and <out>.metrics.png.", null, "MODEL.zip") { DefaultText = "trm-<task>.zip" },
+            new OptionSpec("checkpoints", "Checkpoint folder.", null, "DIR") { DefaultText = "<out>.checkpoints" },
             new OptionSpec("checkpoint-every", "Steps between checkpoints.", "100", "N"),
             new OptionSpec("resume", "Continue from the checkpoint in the checkpoint folder (same data and options)."),
             new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
+            new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "1 for models of hidden size 128 or less, else all cores" },
             new OptionSpec("verbose", "Show library log messages and stack traces.")) { Notes = "Ctrl+C stops training at the next step, writes a checkpoint and exits (code 130); run the same command with --resume to continue.\nOptions for --set: " + string.Join(", ", OptionSetter.Properties.Select(p => p.Name)) + "." },
         new("eval", "Evaluate a model on labelled data: exact (whole puzzle), token and halt accuracy, mean supervision steps; Sudoku: by rating; ARC: pass@1/pass@2 after voting over augmentations.",
             "trm eval --model MODEL.zip --data PATH [--json]",
@@ -164,13 +165,15 @@ public static partial class Cli
             new OptionSpec("data", "Labelled data in the model's task format (ARC: folder of 'trm generate arc', test split).", null, "PATH"),
             new OptionSpec("json", "Print one JSON object instead of text."),
             new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
+            new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "1 for models of hidden size 128 or less, else all cores" },
             new OptionSpec("verbose", "Show stack traces.")),
         new("solve", "Solve puzzles with a model and print each answer as a grid (givens in [brackets] for Sudoku) and whether it is valid.",
             "trm solve --model MODEL.zip (PUZZLE | --file PATH)",
             new OptionSpec("model", "Model zip of 'trm train' (Sudoku or maze).", null, "MODEL.zip"),
             new OptionSpec("file", "Puzzles to solve: a CSV of the task, or (Sudoku) one puzzle per line.", null, "PATH"),
-            new OptionSpec("limit", "Solve at most N puzzles of the file.", "all", "N"),
+            new OptionSpec("limit", "Solve at most N puzzles of the file.", null, "N") { DefaultText = "all" },
             new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
+            new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "1 for models of hidden size 128 or less, else all cores" },
             new OptionSpec("verbose", "Show stack traces.")) { MaxPositionals = 1, Notes = "PUZZLE: Sudoku as 16 or 81 characters, '.' or '0' for blanks, e.g. 1.3..4.2.1.3.4.2" },
         new("arc score", "Score an ARC Prize submission.json against tasks with known test outputs (pass@2: either attempt right).",
             "trm arc score --tasks DIR --submission FILE",
@@ -203,6 +206,16 @@ public static partial class Cli
             ml.FallbackToCpu = false;
         }
         return ml;
+    }
+
+    /// <summary>
+    /// Sets TorchSharp's CPU threads. Small models run fastest on one thread: on the shared 2-core development machines
+    /// two OpenMP threads made the tiny preset 5-8× slower (threads spin while the other cores are busy).
+    /// </summary>
+    private static void SetThreads(ParsedArgs a, int hiddenSize)
+    {
+        int threads = a.OptionalInt("threads", 1) ?? (hiddenSize <= 128 ? 1 : Environment.ProcessorCount);
+        TorchSharp.torch.set_num_threads(threads);
     }
 
     private static string Pct(double v) => (100 * v).ToString("F1", CultureInfo.InvariantCulture) + "%";

@@ -17,6 +17,7 @@ public static partial class Cli
         var ml = NewContext(a);
         string modelPath = a.Required("model"), dataPath = a.Required("data");
         var loaded = ModelFile.Load(ml, modelPath);
+        SetThreads(a, loaded.Trm.Options.HiddenSize);
         var data = Tasks.Load(loaded.Task, dataPath, ArcSplit.Test);
         if (data.Codec.Id != loaded.Codec.Id)
             throw new CliException($"{dataPath}: puzzles of '{data.Codec.Id}', but the model {modelPath} was trained on '{loaded.Codec.Id}'.");
@@ -143,6 +144,7 @@ public static partial class Cli
         var ml = NewContext(a);
         string modelPath = a.Required("model");
         var loaded = ModelFile.Load(ml, modelPath);
+        SetThreads(a, loaded.Trm.Options.HiddenSize);
         if (loaded.UsesPuzzleId) throw new CliException($"{modelPath}: 'trm solve' handles Sudoku and maze models; ARC models need the augmented test set: use 'trm eval'.");
         List<string> puzzles;
         if (a.String("file") is { } file)
@@ -189,7 +191,7 @@ public static partial class Cli
                 string? conflict = SudokuRules.FindConflict(answer, s.Size);
                 ok = SudokuRules.IsValidSolution(answer, s.Size) && SudokuRules.KeepsGivens(puzzle, answer, s.Size);
                 verdict = ok ? "valid: yes (every row, column and box holds each digit once; givens kept)"
-                    : "valid: no (" + (answer.Contains('.') ? "cells left blank" : conflict ?? "a given was changed") + ")";
+                    : "valid: no (" + (!SudokuRules.KeepsGivens(puzzle, answer, s.Size) ? "the answer changes a given" : answer.Contains('.') ? "cells left blank" : conflict) + ")";
                 break;
             case MazeCodec m:
                 for (int r = 0; r < m.Size; r++) io.Line("  " + answer.Substring(r * m.Size, m.Size));
@@ -207,7 +209,7 @@ public static partial class Cli
         return ok;
     }
 
-    /// <summary>A Sudoku grid with box lines; givens in [brackets], the model's digits plain.</summary>
+    /// <summary>A Sudoku grid with box lines; givens (from the puzzle) in [brackets], the model's digits plain.</summary>
     internal static string SudokuGrid(string puzzle, string answer, int size)
     {
         int box = size == 4 ? 2 : 3;
@@ -221,7 +223,7 @@ public static partial class Cli
             {
                 int i = r * size + c;
                 bool given = SudokuRules.Digit(puzzle[i], size) > 0;
-                char digit = answer.Length > i ? answer[i] : '?';
+                char digit = given ? puzzle[i] : answer.Length > i ? answer[i] : '?';
                 sb.Append(given ? $"[{digit}]" : $" {digit} ");
                 if (c % box == box - 1) sb.Append('|');
             }
