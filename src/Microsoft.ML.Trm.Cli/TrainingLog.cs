@@ -52,12 +52,12 @@ public static class TrainingLog
         c.Text((width - Canvas.TextWidth(title, scale)) / 2, 16, title, Black, scale);
         long maxStep = Math.Max(1, rows.Count == 0 ? 1 : rows.Max(r => r.Step));
         var loss = rows.Where(r => double.IsFinite(r.Loss)).Select(r => (r.Step, r.Loss)).ToList();
-        double lossMax = loss.Count == 0 ? 1 : Nice(loss.Max(p => p.Loss));
-        Panel(c, 10, top, panelW, panelH, "TRAINING LOSS", maxStep, 0, lossMax, new[] { ("TRAIN LOSS", Blue, loss) }, percent: false);
+        double lossMax = loss.Count == 0 ? 1 : Nice(1.05 * loss.Max(p => p.Loss));
+        Panel(c, 10, top, panelW, panelH, "TRAINING LOSS", maxStep, 0, lossMax, new[] { ("TRAIN LOSS", Blue, loss) }, percent: false, legendRight: true);
         var trainExact = rows.Where(r => double.IsFinite(r.TrainExact)).Select(r => (r.Step, r.TrainExact * 100)).ToList();
         var validExact = rows.Where(r => double.IsFinite(r.ValidExact)).Select(r => (r.Step, r.ValidExact * 100)).ToList();
         Panel(c, panelW + 30, top, panelW, panelH, "EXACT ACCURACY %", maxStep, 0, 100,
-            new[] { ("TRAIN", Blue, trainExact), ("VALID", Orange, validExact) }, percent: true);
+            new[] { ("TRAIN", Blue, trainExact), ("VALID (HELD-OUT)", Orange, validExact) }, percent: true, legendRight: false);
         return c.ToPng();
     }
 
@@ -70,11 +70,21 @@ public static class TrainingLog
         return 10 * p;
     }
 
+    /// <summary>The smallest 1, 2 or 5 × 10^k at least <paramref name="raw"/> (tick spacing).</summary>
+    private static double NiceTick(double raw)
+    {
+        if (!(raw > 0)) return 1;
+        double p = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        foreach (double m in new[] { 1.0, 2, 5, 10 })
+            if (m * p >= raw) return Math.Max(1, m * p);
+        return 10 * p;
+    }
+
     private static string Label(double v) => Math.Abs(v) >= 1000 ? (v / 1000).ToString("0.#", CultureInfo.InvariantCulture) + "K"
         : v.ToString(Math.Abs(v) < 0.1 && v != 0 ? "0.###" : "0.##", CultureInfo.InvariantCulture);
 
     private static void Panel(Canvas c, int x, int y, int w, int h, string title, long maxStep, double yMin, double yMax,
-        IReadOnlyList<(string Name, (byte, byte, byte) Colour, List<(long Step, double Value)> Points)> series, bool percent)
+        IReadOnlyList<(string Name, (byte, byte, byte) Colour, List<(long Step, double Value)> Points)> series, bool percent, bool legendRight)
     {
         const int s = 2;
         int left = x + 70, right = x + w - 10, plotTop = y + 30, bottom = y + h - 50;
@@ -89,7 +99,7 @@ public static class TrainingLog
             string label = percent ? v.ToString("0", CultureInfo.InvariantCulture) : Label(v);
             c.Text(left - 8 - Canvas.TextWidth(label, s), py - 7, label, Black, s);
         }
-        double stepTick = Nice(maxStep / 5.0);
+        double stepTick = NiceTick(maxStep / 5.0);
         for (double t = 0; t <= maxStep + 1e-9; t += stepTick)
         {
             int px = (int)Math.Round(X(t));
@@ -101,7 +111,8 @@ public static class TrainingLog
         c.Line(left, plotTop, left, bottom, Black, 2);
         c.Line(left, bottom, right, bottom, Black, 2);
         c.Text(left + (right - left - Canvas.TextWidth("STEP", s)) / 2, bottom + 30, "STEP", Grey, s);
-        int legendX = left + 12, legendY = plotTop + 8;
+        int legendWidth = 26 + series.Max(x => Canvas.TextWidth(x.Name, s));
+        int legendX = legendRight ? right - 12 - legendWidth : left + 12, legendY = plotTop + 8;
         foreach (var (name, colour, points) in series)
         {
             for (int i = 1; i < points.Count; i++)

@@ -233,3 +233,39 @@ public class CliTests
         }
     }
 }
+
+/// <summary>ARC commands that need no model.</summary>
+[TestFixture]
+public class CliArcTests
+{
+    private static string Fixtures => Path.Combine(AppContext.BaseDirectory, "Fixtures", "arc");
+
+    [Test]
+    public void ArcScoreOfThePerfectSubmissionIs100Percent()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "trm-cli-arc-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var tasks = ArcFile.ReadFolder(Fixtures).ToList();
+            var perfect = tasks.ToDictionary(t => t.Id, t => (IReadOnlyList<ArcAttempts>)t.Test.Select(p => new ArcAttempts(p.Output!, p.Output!)).ToList());
+            perfect[tasks[0].Id] = tasks[0].Test.Select(p => new ArcAttempts(p.Input, p.Input)).ToList();
+            string submission = Path.Combine(dir, "submission.json");
+            ArcSubmission.Write(submission, perfect);
+            var (code, output, err) = CliTests.Run("arc", "score", "--tasks", Fixtures, "--submission", submission);
+            Assert.That(code, Is.EqualTo(0), err);
+            double expected = 100.0 * (tasks.Count - 1) / tasks.Count;
+            Assert.That(output, Does.Contain($"overall pass@2: {expected.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}%"));
+            Assert.That(output, Does.Contain(tasks[0].Id + "    0.0%").Or.Contain(tasks[0].Id + "  " + "0.0%".PadLeft(6)));
+
+            var generate = CliTests.Run("generate", "arc", "--tasks", Fixtures, "--out", Path.Combine(dir, "data"), "--augmentations", "1");
+            Assert.That(generate.Code, Is.EqualTo(0), generate.Err);
+            Assert.That(File.ReadLines(Path.Combine(dir, "data", "train.csv")).First(), Is.EqualTo(Tasks.ArcCsvHeader));
+            Assert.That(Directory.GetFiles(Path.Combine(dir, "data", "tasks"), "*.json"), Has.Length.EqualTo(tasks.Count));
+            var loaded = Tasks.Load("arc", Path.Combine(dir, "data"), ArcSplit.Test);
+            Assert.That(loaded.Examples.All(e => e.PuzzleTokens!.Length == 900 && e.Name is not null), Is.True);
+            Assert.That(loaded.ArcTasks, Has.Count.EqualTo(tasks.Count));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}
