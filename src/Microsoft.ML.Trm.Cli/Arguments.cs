@@ -33,6 +33,7 @@ public sealed class CommandSpec(string name, string summary, string usage, param
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
+            if (a == "--verbose") continue; // global: handled by Cli.Run
             if (a == "--")
             {
                 for (i++; i < args.Count; i++) result.AddPositional(args[i]);
@@ -79,7 +80,8 @@ public sealed class CommandSpec(string name, string summary, string usage, param
         sb.AppendLine(Summary);
         sb.AppendLine();
         sb.AppendLine("options:");
-        var rows = Options.Append(new OptionSpec("help", "Show this help.")).Select(o =>
+        var all = Options.Any(o => o.Name == "verbose") ? Options : Options.Append(new OptionSpec("verbose", "Show stack traces of errors."));
+        var rows = all.Append(new OptionSpec("help", "Show this help.")).Select(o =>
             ("  --" + o.Name + (o.IsFlag ? "" : " " + o.ValueName), o.Help + ((o.DefaultText ?? o.Default) is { } d ? $" (default: {d})" : "") + (o.Repeatable ? " Repeatable." : ""))).ToList();
         int width = rows.Max(r => r.Item1.Length) + 2;
         foreach (var (left, right) in rows) sb.AppendLine(left.PadRight(width) + right);

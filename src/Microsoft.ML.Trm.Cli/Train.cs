@@ -114,7 +114,7 @@ public static partial class Cli
         // Metrics log (continued on --resume).
         string metricsCsv = output + ".metrics.csv", metricsPng = output + ".metrics.png";
         bool resume = a.Flag("resume");
-        if (resume && !File.Exists(Path.Combine(checkpoints, "checkpoint.bin")) && !Directory.Exists(checkpoints))
+        if (resume && !(Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints).Any()))
             io.Line($"--resume: no checkpoint in {checkpoints}; starting from scratch.");
         var rows = resume ? TrainingLog.ReadCsv(metricsCsv) : new List<MetricsRow>();
         var progress = new SyncProgress(p =>
@@ -180,7 +180,8 @@ public static partial class Cli
         if (rows.Count == 0) return;
         TrainingLog.WriteCsv(csv, rows);
         var last = rows[^1];
-        string title = $"TRM {Path.GetFileNameWithoutExtension(model)}: {last.Step} STEPS";
+        var validated = rows.LastOrDefault(r => double.IsFinite(r.ValidExact));
+        string title = $"{Path.GetFileName(model)}: {last.Step} STEPS" + (validated is null ? "" : $", HELD-OUT EXACT {Pct(validated.ValidExact)} AT STEP {validated.Step}");
         Files.WriteAtomic(png, s => s.Write(TrainingLog.Plot(rows, title)));
     }
 

@@ -269,3 +269,42 @@ public class CliArcTests
         finally { Directory.Delete(dir, recursive: true); }
     }
 }
+
+/// <summary>The tool's own PNG encoder and metrics log.</summary>
+[TestFixture]
+public class CliPngTests
+{
+    [Test]
+    public void Crc32MatchesTheStandardCheckValue() =>
+        Assert.That(Canvas.Crc32(0xFFFFFFFFu, "123456789"u8) ^ 0xFFFFFFFFu, Is.EqualTo(0xCBF43926u));
+
+    [Test]
+    public void PlotIsAPngWhosePixelsInflateBack()
+    {
+        var rows = Enumerable.Range(1, 10).Select(i => new MetricsRow(i * 10, i, 1.0 / i, 1e-3, 100, i / 10.0, 0.5, i % 2 == 0 ? i / 12.0 : double.NaN, 0.5, 0.5, 4)).ToList();
+        byte[] png = TrainingLog.Plot(rows, "TEST");
+        Assert.That(png[..8], Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
+        int width = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), height = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20));
+        int idatLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(33));
+        Assert.That(System.Text.Encoding.ASCII.GetString(png, 37, 4), Is.EqualTo("IDAT"));
+        using var z = new ZLibStream(new MemoryStream(png, 41, idatLength), CompressionMode.Decompress);
+        using var raw = new MemoryStream();
+        z.CopyTo(raw);
+        Assert.That(raw.Length, Is.EqualTo((long)height * (1 + 3 * width)));
+        Assert.That(System.Text.Encoding.ASCII.GetString(png, png.Length - 8, 4), Is.EqualTo("IEND"));
+    }
+
+    [Test]
+    public void MetricsCsvRoundTrips()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "trm-metrics-" + Guid.NewGuid().ToString("N")[..8] + ".csv");
+        try
+        {
+            var rows = new List<MetricsRow> { new(5, 1.5, 0.9, 1e-3, 120, 0.1, 0.6, double.NaN, double.NaN, double.NaN, double.NaN), new(10, 3, 0.8, 1e-3, 130, 0.2, 0.7, 0.15, 0.65, 0.9, 4) };
+            TrainingLog.WriteCsv(path, rows);
+            Assert.That(File.ReadAllLines(path)[1], Is.EqualTo("5,1.5,0.9,0.001,120,0.1,0.6,,,,"));
+            Assert.That(TrainingLog.ReadCsv(path).Select(r => r.Step), Is.EqualTo(new long[] { 5, 10 }));
+        }
+        finally { File.Delete(path); }
+    }
+}
