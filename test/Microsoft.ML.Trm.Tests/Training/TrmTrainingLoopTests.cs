@@ -71,6 +71,7 @@ public class TrmTrainingLoopTests
         options.WeightDecay = Env("TRM_WD", options.WeightDecay);
         options.PuzzleEmbeddingLearningRate = Env("TRM_PLR", options.PuzzleEmbeddingLearningRate);
         options.PuzzleEmbeddingLength = (int)Env("TRM_PLEN", options.PuzzleEmbeddingLength);
+        if (Env("TRM_THREADS", 0) > 0) torch.set_num_threads((int)Env("TRM_THREADS", 0));
         options.OuterCycles = (int)Env("TRM_T", options.OuterCycles);
         options.InnerCycles = (int)Env("TRM_N", options.InnerCycles);
         options.Mixer = Env("TRM_MLPT", 0) > 0 ? TrmMixer.MlpT : TrmMixer.Attention;
