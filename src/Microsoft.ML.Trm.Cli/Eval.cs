@@ -188,7 +188,7 @@ public static partial class Cli
         {
             case SudokuCodec s:
                 io.Line(SudokuGrid(puzzle, answer, s.Size));
-                string? conflict = SudokuRules.FindConflict(answer, s.Size);
+                string? conflict = SudokuRules.FindConflict(answer, s.Size)?.Replace("the givens conflict: ", "");
                 ok = SudokuRules.IsValidSolution(answer, s.Size) && SudokuRules.KeepsGivens(puzzle, answer, s.Size);
                 verdict = ok ? "valid: yes (every row, column and box holds each digit once; givens kept)"
                     : "valid: no (" + (!SudokuRules.KeepsGivens(puzzle, answer, s.Size) ? "the answer changes a given" : answer.Contains('.') ? "cells left blank" : conflict) + ")";

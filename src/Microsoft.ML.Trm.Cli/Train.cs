@@ -10,7 +10,7 @@ public static partial class Cli
     /// <summary>The built-in demo of <c>trm train</c> with no --data (sized for 2 CPU cores and a few minutes).</summary>
     public static class Demo
     {
-        public const int Size = 4, Givens = 10, TrainCount = 4000, ValidCount = 500, TrainSeed = 1, ValidSeed = 2, MaxSteps = 1500;
+        public const int Size = 9, Givens = 40, TrainCount = 6000, ValidCount = 300, TrainSeed = 1, ValidSeed = 2, MaxSteps = 1500;
         public const double MaxMinutes = 3.0;
 
         /// <summary>The demo's options on top of the <c>tiny</c> preset.</summary>

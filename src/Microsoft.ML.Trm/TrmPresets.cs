@@ -25,7 +25,11 @@ public static class TrmPresets
     /// </summary>
     public const string Hrm = "hrm";
 
-    /// <summary>A small attention model (hidden 64, T=2, n=2, N_sup=4) that learns 4×4 Sudoku on a CPU in seconds.</summary>
+    /// <summary>
+    /// A small MLP-T model (hidden 64, T=2, n=2, N_sup=4) that learns 4×4 Sudoku on a CPU in seconds. MLP-T, not
+    /// attention: at this size attention learned 4×4 Sudoku to ~10% exact in 400 steps where MLP-T reached 99% in 200
+    /// (the paper also finds MLP-T best on Sudoku).
+    /// </summary>
     public const string Tiny = "tiny";
 
     /// <summary>All preset names.</summary>
@@ -64,6 +68,7 @@ public static class TrmPresets
                 break;
             case Tiny:
                 o.HiddenSize = 64; o.NumHeads = 4; o.Layers = 2;
+                o.Mixer = TrmMixer.MlpT; o.PositionEncoding = TrmPositionEncoding.None;
                 o.OuterCycles = 2; o.InnerCycles = 2; o.MaxSupervisionSteps = 4;
                 o.BatchSize = 64; o.LearningRate = 3e-3; o.LearningRateWarmupSteps = 20;
                 o.WeightDecay = 0.1; o.PuzzleEmbeddingLearningRate = 1e-2; o.PuzzleEmbeddingWeightDecay = 0.1;

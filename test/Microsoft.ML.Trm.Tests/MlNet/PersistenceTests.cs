@@ -98,12 +98,12 @@ public class PersistenceTests
         var woven = typeof(PuzzleEncodingTransformer).Assembly.GetCustomAttributesData()
             .Where(a => a.AttributeType.FullName == "Microsoft.ML.LoadableClassAttribute").ToList();
         var instanceTypes = woven.Select(a => (Type)a.ConstructorArguments[0].Value!).ToList();
-        Assert.That(instanceTypes, Is.EquivalentTo(new[] { typeof(PuzzleEncodingTransformer), typeof(PuzzleDecodingTransformer) }));
+        Assert.That(instanceTypes, Is.EquivalentTo(new[] { typeof(PuzzleEncodingTransformer), typeof(PuzzleDecodingTransformer), typeof(TrmTransformer) }));
         var loader = (Type)woven[0].ConstructorArguments[1].Value!;
         Assert.That(loader.GetGenericTypeDefinition(), Is.EqualTo(typeof(MlNetLoader<,>)));
         Assert.That(loader.GetGenericArguments()[1].FullName, Is.EqualTo("Microsoft.ML.ModelLoadContext"));
         // The instantiated attribute is kept by the runtime only thanks to IgnoresAccessChecksTo("Microsoft.ML.Core").
         Assert.That(typeof(PuzzleEncodingTransformer).Assembly.GetCustomAttributes()
-            .Count(a => a.GetType().FullName == "Microsoft.ML.LoadableClassAttribute"), Is.EqualTo(2));
+            .Count(a => a.GetType().FullName == "Microsoft.ML.LoadableClassAttribute"), Is.EqualTo(3));
     }
 }

@@ -43,9 +43,9 @@ public class TrmTrainingLoopTests
     public void TinyPreset_Learns4x4Sudoku_ToHighExactAccuracy()
     {
         var options = TinyOptions();
-        var (loop, data) = NewLoop(options, rows: 2048, totalSteps: 400);
+        var (loop, data) = NewLoop(options, rows: 2048, totalSteps: 200);
         var clock = Stopwatch.StartNew();
-        Train(loop, data, steps: 400, batchSize: options.BatchSize, seed: options.Seed);
+        Train(loop, data, steps: 200, batchSize: options.BatchSize, seed: options.Seed);
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         var heldOut = TinySudoku.Generate(256, seed: 999);
@@ -53,7 +53,7 @@ public class TrmTrainingLoopTests
         var predictions = TrmInference.Predict(eval, heldOut.Select(r => Codec.Encode(r.Puzzle).Select(v => (long)v).ToArray()).ToList(), new long[heldOut.Count], CPU);
         int exact = heldOut.Where((r, i) => Codec.Decode(predictions[i].Tokens) == r.Solution).Count();
         double accuracy = (double)exact / heldOut.Count;
-        TestContext.Out.WriteLine($"4x4 Sudoku: 400 steps in {trainSeconds:F1} s, held-out exact accuracy {accuracy:P1}");
+        TestContext.Out.WriteLine($"4x4 Sudoku: 200 steps in {trainSeconds:F1} s, held-out exact accuracy {accuracy:P1}");
         Assert.That(accuracy, Is.GreaterThan(0.9));
         Assert.That(predictions.All(p => p.Steps == options.MaxSupervisionSteps), "evaluation runs every supervision step");
         loop.Dispose();
@@ -74,7 +74,7 @@ public class TrmTrainingLoopTests
         if (Env("TRM_THREADS", 0) > 0) torch.set_num_threads((int)Env("TRM_THREADS", 0));
         options.OuterCycles = (int)Env("TRM_T", options.OuterCycles);
         options.InnerCycles = (int)Env("TRM_N", options.InnerCycles);
-        options.Mixer = Env("TRM_MLPT", 0) > 0 ? TrmMixer.MlpT : TrmMixer.Attention;
+        if (Env("TRM_ATT", 0) > 0) { options.Mixer = TrmMixer.Attention; options.PositionEncoding = TrmPositionEncoding.Rope; }
         var (loop, data) = NewLoop(options, rows: 2048, totalSteps: 400, blanks: (int)Env("TRM_BLANKS", 6));
         var random = new Random(0);
         var clock = Stopwatch.StartNew();
