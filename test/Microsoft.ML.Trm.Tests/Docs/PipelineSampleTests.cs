@@ -16,10 +16,10 @@ public class PipelineSampleTests
                 SudokuFile.WriteCsv(path, TinySudoku.Generate(count, seed).Select(r => new PuzzleExample(r.Puzzle, r.Solution, Source: "test")));
                 return path;
             }
-            var (metrics, solved) = PipelineSample.Run(Csv(512, 1), Csv(64, 2), Path.Combine(dir, "model.zip"), maxSteps: 40);
+            var (metrics, solved) = PipelineSample.Run(Csv(512, 1), Csv(64, 2), Path.Combine(dir, "model.zip"), maxSteps: 150);
             Assert.That(metrics.Count, Is.EqualTo(64));
             Assert.That(solved, Has.Length.EqualTo(16));
-            Assert.That(metrics.TokenAccuracy, Is.GreaterThan(0.6), "after 40 steps the model at least keeps the givens");
+            Assert.That(metrics.ExactAccuracy, Is.GreaterThan(0.8), "150 steps of the tiny (MLP-T) preset solve most 4×4 puzzles");
         }
         finally { Directory.Delete(dir, true); }
     }
