@@ -30,6 +30,18 @@ internal sealed class SwiGlu : nn.Module<Tensor, Tensor>
         return (inter + 255) / 256 * 256;
     }
 
+    /// <summary>
+    /// The same SwiGLU applied along axis 1 of x [batch, size, channels], i.e. forward(x.transpose(1, 2)).transpose(1, 2),
+    /// computed as W_down · (SiLU(W_gate · x) ⊙ (W_up · x)) with batched matmuls and no transposed copies (MLP-T).
+    /// </summary>
+    public Tensor ForwardAlongAxis1(Tensor x)
+    {
+        var gateUp = matmul(_gateUp.Weight.dtype == x.dtype ? _gateUp.Weight : _gateUp.Weight.to(x.dtype), x); // [batch, 2·inner, channels]
+        var parts = gateUp.chunk(2, 1);
+        var down = _down.Weight.dtype == x.dtype ? _down.Weight : _down.Weight.to(x.dtype);
+        return matmul(down, nn.functional.silu(parts[0]) * parts[1]);                                         // [batch, size, channels]
+    }
+
     public override Tensor forward(Tensor x)
     {
         var gateUp = _gateUp.forward(x);                 // [..., 2·inner]

@@ -31,9 +31,9 @@ internal sealed class TrmBlock : nn.Module<Tensor, Tensor>
     {
         if (_mlpT is not null)
         {
-            var t = h.transpose(1, 2);                       // [batch, hidden, seq]
-            t = RmsNorm.Apply(t + _mlpT.forward(t), _eps);   // norm over positions
-            h = t.transpose(1, 2);
+            // Upstream transposes to [batch, hidden, seq], applies the SwiGLU over seq and the norm over seq, and
+            // transposes back. Same arithmetic without the transposed copies: mix along axis 1, normalise over axis 1.
+            h = RmsNorm.Apply(h + _mlpT.ForwardAlongAxis1(h), _eps, dim: 1);
         }
         else
         {
