@@ -109,6 +109,9 @@ public static class TrmServer
     /// <summary>Largest accepted request body (a 30×30 maze is under 1 KB of JSON).</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
+    /// <summary>Kestrel's body limit: bodies between the two limits are read and dropped before the 413.</summary>
+    private const long DrainBytes = 1024 * 1024;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Builds the web application (not started); <paramref name="urls"/> may use port 0.</summary>
@@ -116,7 +119,7 @@ public static class TrmServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>(), ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls.ToArray());
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DrainBytes);
         builder.Logging.ClearProviders();
         if (logRequests) builder.Logging.AddSimpleConsole();
         var app = builder.Build();
@@ -142,10 +145,10 @@ public static class TrmServer
         });
         app.MapPost("/solve", async (HttpContext ctx) =>
         {
-            if (ctx.Request.ContentLength > MaxBodyBytes) return Error(413, $"request body over {MaxBodyBytes} bytes.");
+            var (body, tooLarge) = await ReadBodyAsync(ctx.Request, ctx.RequestAborted);
+            if (tooLarge) return Error(413, $"request body over {MaxBodyBytes} bytes.");
             JsonDocument doc;
-            try { doc = await JsonDocument.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted); }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { return Error(413, $"request body over {MaxBodyBytes} bytes."); }
+            try { doc = JsonDocument.Parse(body); }
             catch (JsonException e) { return Error(400, "request body is not valid JSON: " + e.Message); }
             using (doc)
             {
@@ -191,6 +194,31 @@ public static class TrmServer
             library = typeof(TrmTransformer).Assembly.GetName().Version?.ToString(),
             device = trm.Device.ToString(),
         };
+    }
+
+    /// <summary>
+    /// Reads the body up to <see cref="MaxBodyBytes"/>. A larger body (up to <see cref="DrainBytes"/>, Kestrel's hard
+    /// limit) is read and dropped so the client, still sending, gets the 413 instead of a reset connection.
+    /// </summary>
+    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, CancellationToken cancel)
+    {
+        if (request.ContentLength > DrainBytes) return (Array.Empty<byte>(), true);
+        bool tooLarge = request.ContentLength > MaxBodyBytes;
+        var kept = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        long total = 0;
+        try
+        {
+            int n;
+            while ((n = await request.Body.ReadAsync(buffer, cancel)) > 0)
+            {
+                total += n;
+                if (total > MaxBodyBytes) tooLarge = true;
+                if (!tooLarge) kept.Write(buffer, 0, n);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { tooLarge = true; }
+        return (kept.ToArray(), tooLarge);
     }
 
     private static IResult Error(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
