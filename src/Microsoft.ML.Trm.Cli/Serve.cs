@@ -23,8 +23,12 @@ public static partial class Cli
         catch (IOException e) { throw new CliException($"cannot listen on {string.Join(", ", urls)}: {e.Message}", e); }
         io.Line($"serving {modelPath} ({model.Loaded.Codec.Id}, {model.Loaded.Trm.ParameterCount:N0} parameters) on {string.Join(", ", app.Urls)}");
         io.Line("open the address in a browser, or POST {\"puzzle\": \"...\"} to /solve; Ctrl+C stops.");
-        try { Task.Delay(Timeout.Infinite, io.Cancel).Wait(); }
-        catch (AggregateException e) when (e.InnerException is TaskCanceledException) { }
+        // Ctrl+C (the tool's token) or SIGTERM (the host's console lifetime stops the application).
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(io.Cancel, app.Lifetime.ApplicationStopping))
+        {
+            try { Task.Delay(Timeout.Infinite, stop.Token).Wait(); }
+            catch (AggregateException e) when (e.InnerException is TaskCanceledException) { }
+        }
         app.StopAsync().GetAwaiter().GetResult();
         ((IDisposable)app).Dispose();
         io.Line("stopped.");

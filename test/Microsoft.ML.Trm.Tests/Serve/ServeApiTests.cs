@@ -86,11 +86,11 @@ public class ServeApiTests
 
     [TestCase("{\"puzzle\": ", "not valid JSON")]
     [TestCase("[1,2]", "expected a JSON object")]
-    [TestCase("{\"grid\": \"1.3..4.2.1.3.4.2\"}", "expected a JSON object")]
+    [TestCase("{\"grid\": \"143...1..32.2..3\"}", "expected a JSON object")]
     [TestCase("{\"puzzle\": 12}", "expected a JSON object")]
     [TestCase("{\"puzzle\": \"1.3..4\"}", "expected 16 characters, found 6")]
-    [TestCase("{\"puzzle\": \"1.3..4.2.1.3.4.x\"}", "character 'x' at position 15")]
-    [TestCase("{\"puzzle\": \"1.3..4.2.1.3.4.9\"}", "is not a digit 1-4")]
+    [TestCase("{\"puzzle\": \"143...1..32.2..x\"}", "character 'x' at position 15")]
+    [TestCase("{\"puzzle\": \"143...1..32.2..9\"}", "is not a digit 1-4")]
     public async Task Serve_Solve_BadRequestsAre400WithAMessage(string json, string message)
     {
         using var r = await Client.PostAsync("/solve", new StringContent(json, Encoding.UTF8, "application/json"));

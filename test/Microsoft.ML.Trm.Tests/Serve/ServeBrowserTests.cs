@@ -150,13 +150,11 @@ public class ServeBrowserTests
 
         public async Task<T> EvalAsync<T>(string expression)
         {
-            var r = await SendAsync("Runtime.evaluate", new { expression = "{" + ExpressionBlock(expression) + "}", returnByValue = true, awaitPromise = true });
+            // Wrapped in a block so that 'const' does not leak between calls; the block's last expression is the value.
+            var r = await SendAsync("Runtime.evaluate", new { expression = "{" + expression + "}", returnByValue = true, awaitPromise = true });
             if (r.TryGetProperty("exceptionDetails", out var ex)) throw new InvalidOperationException($"page script failed: {ex}");
             return r.GetProperty("result").GetProperty("value").Deserialize<T>()!;
         }
-
-        // Statements then a final expression, run in a block so that 'const' does not leak between calls.
-        private static string ExpressionBlock(string code) => code;
 
         public async Task WaitForAsync(string condition, TimeSpan timeout)
         {

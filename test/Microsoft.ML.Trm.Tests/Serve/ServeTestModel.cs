@@ -17,8 +17,8 @@ internal static class ServeTestModel
     /// <summary>The model zip.</summary>
     public static string ModelPath => LazyPath.Value;
 
-    /// <summary>A 4×4 puzzle with a unique solution.</summary>
-    public const string Puzzle = "1.3..4.2.1.3.4.2";
+    /// <summary>A 4×4 puzzle with a unique solution (1432321443212143; /generate?kind=sudoku&seed=3).</summary>
+    public const string Puzzle = "143...1..32.2..3";
 
     private static string Train()
     {
