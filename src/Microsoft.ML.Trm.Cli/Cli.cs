@@ -51,6 +51,7 @@ public static partial class Cli
                 "eval" => Eval(a, io),
                 "solve" => Solve(a, io),
                 "arc score" => ArcScore(a, io),
+                "serve" => Serve(a, io),
                 _ => throw new UsageException($"unknown command '{command}'."),
             };
         }
@@ -175,6 +176,13 @@ public static partial class Cli
             new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
             new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "all cores" },
             new OptionSpec("verbose", "Show stack traces.")) { MaxPositionals = 1, Notes = "PUZZLE: Sudoku as 16 or 81 characters, '.' or '0' for blanks, e.g. 1.3..4.2.1.3.4.2" },
+        new("serve", "Serve a model zip over HTTP: POST /solve (JSON), GET /health, /model, /generate, and a page at / that shows the answer after each supervision step.",
+            "trm serve --model MODEL.zip [--urls URLS]",
+            new OptionSpec("model", "Model zip of 'trm train' (Sudoku or maze); read once, never written.", null, "MODEL.zip"),
+            new OptionSpec("urls", "Addresses to listen on, separated by ';' (port 0: any free port).", "http://127.0.0.1:5000", "URLS"),
+            new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
+            new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "all cores" },
+            new OptionSpec("verbose", "Log every request (ASP.NET Core logging) and show stack traces.")) { Notes = "Ctrl+C stops the server. See docs/serving.md for the API." },
         new("arc score", "Score an ARC Prize submission.json against tasks with known test outputs (pass@2: either attempt right).",
             "trm arc score --tasks DIR --submission FILE",
             new OptionSpec("tasks", "Folder of ARC task files with test outputs.", null, "DIR"),

@@ -1,0 +1,238 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.Trm.Data;
+
+namespace Microsoft.ML.Trm.Cli;
+
+public static partial class Cli
+{
+    private static int Serve(ParsedArgs a, Io io)
+    {
+        var ml = NewContext(a);
+        string modelPath = a.Required("model");
+        var model = ServeModel.Load(ml, modelPath);
+        SetThreads(a, model.Loaded.Trm.Options.HiddenSize);
+        var urls = a.Required("urls").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0) throw new UsageException("--urls needs at least one address, e.g. http://127.0.0.1:5000.");
+        var app = TrmServer.Build(model, urls, io.Verbose);
+        try { app.StartAsync(io.Cancel).GetAwaiter().GetResult(); }
+        catch (IOException e) { throw new CliException($"cannot listen on {string.Join(", ", urls)}: {e.Message}", e); }
+        io.Line($"serving {modelPath} ({model.Loaded.Codec.Id}, {model.Loaded.Trm.ParameterCount:N0} parameters) on {string.Join(", ", app.Urls)}");
+        io.Line("open the address in a browser, or POST {\"puzzle\": \"...\"} to /solve; Ctrl+C stops.");
+        // Ctrl+C (the tool's token) or SIGTERM (the host's console lifetime stops the application).
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(io.Cancel, app.Lifetime.ApplicationStopping))
+        {
+            try { Task.Delay(Timeout.Infinite, stop.Token).Wait(); }
+            catch (AggregateException e) when (e.InnerException is TaskCanceledException) { }
+        }
+        app.StopAsync().GetAwaiter().GetResult();
+        ((IDisposable)app).Dispose();
+        io.Line("stopped.");
+        return Ok;
+    }
+}
+
+/// <summary>One step of the model's answer: the predicted grid after a supervision step and the halt probability then.</summary>
+public sealed record ServeStep(string Grid, float Confidence);
+
+/// <summary>What <c>POST /solve</c> returns.</summary>
+public sealed record ServeSolution(string Solution, bool Valid, string? Problem, float Confidence, IReadOnlyList<ServeStep> Steps);
+
+/// <summary>
+/// A model zip of <c>trm train</c> loaded once for serving. <see cref="Solve"/> is thread-safe: the TRM transformer's
+/// <see cref="TrmTransformer.Predict"/> serialises forward passes on one network.
+/// </summary>
+public sealed class ServeModel
+{
+    private ServeModel(ModelFile.Loaded loaded, string path) { Loaded = loaded; Path = path; }
+
+    public ModelFile.Loaded Loaded { get; }
+    public string Path { get; }
+
+    /// <summary>Loads the zip (read only) with <c>mlContext.Model.Load</c>; refuses ARC models (they need puzzle identifiers).</summary>
+    public static ServeModel Load(MLContext ml, string path)
+    {
+        var loaded = ModelFile.Load(ml, path);
+        if (loaded.UsesPuzzleId || loaded.Codec is not (SudokuCodec or MazeCodec))
+            throw new CliException($"{path}: 'trm serve' handles Sudoku and maze models; this one is '{loaded.Codec.Id}'.");
+        return new ServeModel(loaded, path);
+    }
+
+    /// <summary>Solves one puzzle and records the answer after every supervision step.</summary>
+    /// <exception cref="PuzzleFormatException">The text is not a puzzle of the model's format.</exception>
+    public ServeSolution Solve(string puzzle)
+    {
+        var codec = Loaded.Codec;
+        int[] tokens = codec.Encode(puzzle);
+        var s = Loaded.Trm.Predict(new[] { tokens }, recordSteps: true)[0];
+        string solution = codec.Decode(s.Tokens);
+        var steps = new List<ServeStep>();
+        for (int i = 0; i < (s.StepTokens?.Count ?? 0); i++)
+            steps.Add(new ServeStep(codec.Decode(s.StepTokens![i]), s.StepConfidences![i]));
+        string? problem = codec switch
+        {
+            SudokuCodec sc => !SudokuRules.KeepsGivens(puzzle, solution, sc.Size) ? "the answer changes a given"
+                : solution.Contains('.') ? "cells left blank"
+                : SudokuRules.IsValidSolution(solution, sc.Size) ? null
+                : SudokuRules.FindConflict(solution, sc.Size) ?? "not a valid Sudoku",
+            MazeCodec mc => MazeRules.FindSolutionProblem(puzzle, solution, mc.Size).Problem,
+            _ => "unknown task",
+        };
+        return new ServeSolution(solution, problem is null, problem, s.Confidence, steps);
+    }
+
+    /// <summary>Grid side of the model's puzzles.</summary>
+    public int Size => Loaded.Codec switch { SudokuCodec s => s.Size, MazeCodec m => m.Size, _ => 0 };
+
+    /// <summary>A generated puzzle of the given kind (the model's size when the kind matches its task).</summary>
+    public PuzzleExample Generate(string kind, int? size, int seed)
+    {
+        switch (kind)
+        {
+            case "sudoku":
+                int n = size ?? (Loaded.Codec is SudokuCodec s ? s.Size : 9);
+                if (n is not (4 or 9)) throw new ArgumentException("size must be 4 or 9 for sudoku.");
+                return SudokuGenerator.Generate(new SudokuGeneratorOptions { Size = n, TargetGivens = n == 4 ? 8 : 28 }, seed).First();
+            case "maze":
+                int m = size ?? (Loaded.Codec is MazeCodec mc ? mc.Size : 30);
+                if (m is < 5 or > 60) throw new ArgumentException("size must be 5 to 60 for maze.");
+                return MazeGenerator.Generate(new MazeGeneratorOptions { Size = m }, seed).First();
+            default:
+                throw new ArgumentException($"unknown kind '{kind}': use sudoku or maze.");
+        }
+    }
+}
+
+/// <summary>The HTTP service of <c>trm serve</c>: minimal API endpoints over one <see cref="ServeModel"/>.</summary>
+public static class TrmServer
+{
+    /// <summary>Largest accepted request body (a 30×30 maze is under 1 KB of JSON).</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Kestrel's body limit: bodies between the two limits are read and dropped before the 413.</summary>
+    private const long DrainBytes = 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Builds the web application (not started); <paramref name="urls"/> may use port 0.</summary>
+    public static WebApplication Build(ServeModel model, IEnumerable<string> urls, bool logRequests = false)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>(), ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(urls.ToArray());
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DrainBytes);
+        builder.Logging.ClearProviders();
+        if (logRequests) builder.Logging.AddSimpleConsole();
+        var app = builder.Build();
+        Map(app, model);
+        return app;
+    }
+
+    /// <summary>Maps <c>/</c>, <c>/health</c>, <c>/model</c>, <c>/generate</c> and <c>/solve</c>.</summary>
+    public static void Map(WebApplication app, ServeModel model)
+    {
+        string page = Page();
+        app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
+        app.MapGet("/health", () => Results.Json(new { status = "ok" }, Json));
+        app.MapGet("/model", () => Results.Json(ModelInfo(model), Json));
+        app.MapGet("/generate", (string? kind, int? size, int? seed) =>
+        {
+            try
+            {
+                var e = model.Generate(kind ?? model.Loaded.Task, size, seed ?? Random.Shared.Next());
+                return Results.Json(new { kind = kind ?? model.Loaded.Task, size = (int)Math.Round(Math.Sqrt(e.Puzzle.Length)), puzzle = e.Puzzle, solution = e.Solution }, Json);
+            }
+            catch (ArgumentException ex) { return Error(400, ex.Message); }
+        });
+        app.MapPost("/solve", async (HttpContext ctx) =>
+        {
+            var (body, tooLarge) = await ReadBodyAsync(ctx.Request, ctx.RequestAborted);
+            if (tooLarge) return Error(413, $"request body over {MaxBodyBytes} bytes.");
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(body); }
+            catch (JsonException e) { return Error(400, "request body is not valid JSON: " + e.Message); }
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("puzzle", out var p) || p.ValueKind != JsonValueKind.String)
+                    return Error(400, "expected a JSON object {\"puzzle\": \"...\"}.");
+                try { return Results.Json(model.Solve(p.GetString()!), Json); }
+                catch (PuzzleFormatException e) { return Error(400, e.Message); }
+            }
+        });
+        app.MapFallback((HttpContext ctx) => Error(404, $"no such endpoint: {ctx.Request.Method} {ctx.Request.Path}; see GET /, POST /solve, GET /health, /model, /generate."));
+    }
+
+    /// <summary>What <c>GET /model</c> returns: what the public API says about the loaded model.</summary>
+    public static object ModelInfo(ServeModel model)
+    {
+        var trm = model.Loaded.Trm;
+        var o = trm.Options;
+        return new
+        {
+            file = System.IO.Path.GetFileName(model.Path),
+            task = model.Loaded.Task,
+            codec = model.Loaded.Codec.Id,
+            size = model.Size,
+            sequenceLength = trm.SequenceLength,
+            vocabSize = trm.VocabSize,
+            parameterCount = trm.ParameterCount,
+            trainedSteps = trm.TrainedSteps,
+            architecture = new
+            {
+                kind = o.Architecture.ToString(),
+                mixer = o.Mixer.ToString(),
+                positionEncoding = o.PositionEncoding.ToString(),
+                hiddenSize = o.HiddenSize,
+                heads = o.NumHeads,
+                layers = o.Layers,
+                outerCycles = o.OuterCycles,
+                innerCycles = o.InnerCycles,
+                supervisionSteps = o.MaxSupervisionSteps,
+                haltAtInference = o.HaltAtInference,
+                precision = o.Precision.ToString(),
+            },
+            formatVersion = TrmModelFormat.Version,
+            library = typeof(TrmTransformer).Assembly.GetName().Version?.ToString(),
+            device = trm.Device.ToString(),
+        };
+    }
+
+    /// <summary>
+    /// Reads the body up to <see cref="MaxBodyBytes"/>. A larger body (up to <see cref="DrainBytes"/>, Kestrel's hard
+    /// limit) is read and dropped so the client, still sending, gets the 413 instead of a reset connection.
+    /// </summary>
+    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, CancellationToken cancel)
+    {
+        if (request.ContentLength > DrainBytes) return (Array.Empty<byte>(), true);
+        bool tooLarge = request.ContentLength > MaxBodyBytes;
+        var kept = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        long total = 0;
+        try
+        {
+            int n;
+            while ((n = await request.Body.ReadAsync(buffer, cancel)) > 0)
+            {
+                total += n;
+                if (total > MaxBodyBytes) tooLarge = true;
+                if (!tooLarge) kept.Write(buffer, 0, n);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { tooLarge = true; }
+        return (kept.ToArray(), tooLarge);
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
+
+    /// <summary>The self-contained page (embedded resource ServePage.html).</summary>
+    public static string Page()
+    {
+        using var s = typeof(TrmServer).Assembly.GetManifestResourceStream("Microsoft.ML.Trm.Cli.ServePage.html")
+            ?? throw new InvalidOperationException("ServePage.html is not embedded in " + typeof(TrmServer).Assembly.GetName().Name);
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    }
+}
