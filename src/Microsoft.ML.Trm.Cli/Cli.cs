@@ -175,7 +175,7 @@ public static partial class Cli
             new OptionSpec("limit", "Solve at most N puzzles of the file.", null, "N") { DefaultText = "all" },
             new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
             new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "all cores" },
-            new OptionSpec("verbose", "Show stack traces.")) { MaxPositionals = 1, Notes = "PUZZLE: Sudoku as 16 or 81 characters, '.' or '0' for blanks, e.g. 1.3..4.2.1.3.4.2" },
+            new OptionSpec("verbose", "Show stack traces.")) { MaxPositionals = 1, Notes = "PUZZLE: Sudoku as 16 or 81 characters, '.' or '0' for blanks, e.g. 1.3.3..2.1.34..1" },
         new("serve", "Serve a model zip over HTTP: POST /solve (JSON), GET /health, /model, /generate, and a page at / that shows the answer after each supervision step.",
             "trm serve --model MODEL.zip [--urls URLS]",
             new OptionSpec("model", "Model zip of 'trm train' (Sudoku or maze); read once, never written.", null, "MODEL.zip"),

@@ -56,7 +56,7 @@ public static class PipelineSample
         Console.WriteLine(metrics);   // exact 0.93 token 0.99 halt 0.91 steps 4.00 (n=200)
 
         var engine = context.Model.CreatePredictionEngine<SudokuRow, SudokuPrediction>(loaded);
-        var answer = engine.Predict(new SudokuRow { Puzzle = "1.3..2.4.4.2.13." });
+        var answer = engine.Predict(new SudokuRow { Puzzle = "1.3.3..2.1.34..1" });
         Console.WriteLine($"{answer.PredictedSolution} (confidence {answer.Confidence:P0})");
         #endregion
 
