@@ -36,7 +36,7 @@ public static class NotebookRunner
             .WithReferences(new[]
             {
                 typeof(MLContext).Assembly, typeof(Microsoft.ML.IDataView).Assembly, typeof(Microsoft.ML.Data.TextLoader).Assembly,
-                typeof(Microsoft.ML.Trm.TrmOptions).Assembly, typeof(Enumerable).Assembly, typeof(List<>).Assembly,
+                typeof(Microsoft.ML.Trm.TrmOptions).Assembly, typeof(TorchSharp.torch).Assembly, typeof(Enumerable).Assembly, typeof(List<>).Assembly,
                 typeof(Stopwatch).Assembly, typeof(File).Assembly, typeof(JsonSerializer).Assembly,
             }.Concat(AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic && a.Location.Length > 0)).Distinct())
             .WithImports(KernelImports)
