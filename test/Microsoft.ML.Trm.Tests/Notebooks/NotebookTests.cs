@@ -33,8 +33,8 @@ public class NotebookTests
         foreach (var cell in code)
         {
             var source = NotebookRunner.SourceOf(cell!.AsObject());
-            if (NotebookRunner.StripDirectives(source).Split('\n').All(l => l.Trim().Length == 0 || l.TrimStart().StartsWith("//"))) continue;
-            Assert.That(cell["outputs"]!.AsArray(), Is.Not.Empty, "every code cell has a saved output (run the child command with --write-outputs):\n" + source);
+            if (!source.Contains("Console.Write")) continue;
+            Assert.That(cell["outputs"]!.AsArray(), Is.Not.Empty, "every code cell that prints has a saved output (run the child command with --write-outputs):\n" + source);
         }
     }
 }

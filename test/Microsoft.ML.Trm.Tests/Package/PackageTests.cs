@@ -7,8 +7,8 @@ namespace Microsoft.ML.Trm.Tests.Package;
 
 /// <summary>
 /// Packs Microsoft.ML.Trm (from the build under test: <c>dotnet pack --no-build</c>), checks the .nupkg, then installs
-/// it into a fresh console project outside the repository from a local folder source plus nuget.org, trains a few
-/// steps on 4×4 Sudoku, saves, loads with a plain <c>Model.Load</c> and solves: the package works outside the
+/// it into a fresh console project outside the repository from a local folder source plus nuget.org, trains 150
+/// steps on 4×4 Sudoku (about a minute), saves, loads with a plain <c>Model.Load</c> and solves held-out puzzles: the package works outside the
 /// solution. A unique pre-release version keeps the global NuGet cache from serving a stale copy; that cache entry is
 /// deleted afterwards. The consumer imports build/LibTorchSharp.targets (the Debian 12 GLIBCXX fix).
 /// </summary>
@@ -64,7 +64,9 @@ public class PackageTests
 
             var output = Dotnet(app, TimeSpan.FromMinutes(5), "run", "-c", "Release", "--nologo");
             TestContext.Out.WriteLine(output);
-            Assert.That(output, Does.Match(@"PACKAGE-OK puzzle [1-4.]{16} answer [1-4]{16} keeps-givens"), output);
+            var match = System.Text.RegularExpressions.Regex.Match(output, @"PACKAGE-OK solved (\d+)/20");
+            Assert.That(match.Success, output);
+            Assert.That(int.Parse(match.Groups[1].Value), Is.GreaterThanOrEqualTo(10), "150 steps of the tiny preset solve most held-out 4×4 puzzles\n" + output);
         }
         finally
         {
