@@ -27,8 +27,12 @@ internal sealed class ReasoningModule : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor state, Tensor injection)
     {
         OnCall?.Invoke(is_grad_enabled());
+        // Every intermediate of the call is released when the call returns (autograd keeps what backward needs);
+        // without this scope all temporaries of the T·(n+1) calls of a step would live until the step ends
+        // (14.6 GB peak for sudoku-mlp at batch 32).
+        using var scope = NewDisposeScope();
         var h = state + injection;
         foreach (var layer in _layers) h = layer.forward(h);
-        return h;
+        return h.MoveToOuterDisposeScope();
     }
 }

@@ -27,6 +27,7 @@ public class DocsSnippetTests
 
     [TestCase("test/Microsoft.ML.Trm.Tests/Docs/PipelineSample.cs", "docs/ml-net-pipeline.md")]
     [TestCase("test/Microsoft.ML.Trm.Tests/Serve/HostingSample.cs", "docs/serving.md")]
+    [TestCase("test/Microsoft.ML.Trm.Tests/Docs/GettingStartedSample.cs", "docs/getting-started.md")]
     public void Docs_ContainEverySnippetVerbatim(string source, string page)
     {
         var root = RepoRoot();

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Trm.Tests.MlNet;
 public static class ChildCommands
 {
     /// <summary>The command names.</summary>
-    public static IReadOnlyList<string> Names { get; } = new[] { "describe-codec-model", "describe-trm-model" };
+    public static IReadOnlyList<string> Names { get; } = new[] { "describe-codec-model", "describe-trm-model", "run-notebook" };
 
     /// <summary>Runs <paramref name="command"/>; returns the exit code.</summary>
     public static int Run(string command, string[] args)
@@ -26,6 +26,18 @@ public static class ChildCommands
                 foreach (var line in Trm.TrmPipeline.Describe(context, loaded, File.ReadAllLines(args[1])))
                     Console.WriteLine(line);
                 return 0;
+            }
+            case "run-notebook":
+            {
+                // args: <notebook.ipynb> [--write-outputs]. Runs the notebook's C# cells in a temporary folder
+                // (Notebooks/NotebookRunner.cs); --write-outputs saves each cell's output into the notebook.
+                var work = Directory.CreateTempSubdirectory("trm-notebook-").FullName;
+                try
+                {
+                    var results = Notebooks.NotebookRunner.Run(Path.GetFullPath(args[0]), work, args.Contains("--write-outputs"), Console.Out);
+                    return results.All(r => r.Error == null) ? 0 : 1;
+                }
+                finally { Directory.Delete(work, recursive: true); }
             }
             default:
                 Console.Error.WriteLine($"unknown child command '{command}'");
