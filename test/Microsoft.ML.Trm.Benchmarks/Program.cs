@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 // TRM benchmark: our speed measured against this machine's own matrix-multiply throughput, in the same run.
 // usage: dotnet run -c Release --project test/Microsoft.ML.Trm.Benchmarks -- [--quick] [--device cpu|cuda[:N]] [--verbose] --out DIR
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-bool quick = args.Contains("--quick"), verbose = args.Contains("--verbose");
+bool quick = args.Contains("--quick"), verbose = args.Contains("--verbose"), trainOnly = args.Contains("--train-only");
 string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 var outDir = Arg("--out", "benchmark-results");
 var deviceId = TrmDevice.ParseDeviceId(Arg("--device", "cpu"));
@@ -74,6 +74,7 @@ foreach (var preset in new[] { TrmPresets.SudokuMlp, TrmPresets.SudokuAtt })
 results["presets"] = presets;
 
 // 3. Inference: the model's own evaluation loop vs. the same puzzles through a saved-and-loaded ML.NET transformer.
+if (!trainOnly)
 {
     int puzzles = quick ? 16 : 64;
     var options = TrmPresets.Create(TrmPresets.SudokuMlp);
@@ -221,9 +222,11 @@ static string Markdown(Dictionary<string, object> r)
         sb.AppendLine($"| {name} train_step_ms (batch {r["batch"]}) | {p["train_step_ms"]} |");
         sb.AppendLine($"| {name} train_gflops / train_utilisation | {p["train_gflops"]} / {p["train_utilisation"]} |");
     }
+    if (r.ContainsKey("infer_preset")) {
     sb.AppendLine($"| infer_puzzles_per_s_raw ({r["infer_preset"]}, 16 steps) | {r["infer_puzzles_per_s_raw"]} |");
     sb.AppendLine($"| infer_puzzles_per_s_mlnet | {r["infer_puzzles_per_s_mlnet"]} |");
     sb.AppendLine($"| mlnet_overhead | {r["mlnet_overhead"]} |");
+    }
     sb.AppendLine($"| live tensors before / after 100 steps | {r["live_tensors_before_100_steps"]} / {r["live_tensors_after_100_steps"]} |");
     sb.AppendLine($"| peak_rss_mb | {r["peak_rss_mb"]} |");
     return sb.ToString();
