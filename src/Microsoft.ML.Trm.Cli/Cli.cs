@@ -221,9 +221,8 @@ public static partial class Cli
     /// 9×9 Sudoku 1.8× faster than one (20 s vs 36 s for 40 steps); when other processes keep the cores busy, OpenMP
     /// threads spin and one thread can be several times faster — then pass --threads 1.
     /// </summary>
-    private static void SetThreads(ParsedArgs a, int hiddenSize)
+    private static void SetThreads(ParsedArgs a)
     {
-        _ = hiddenSize;
         if (a.OptionalInt("threads", 1) is { } threads) TorchSharp.torch.set_num_threads(threads);
     }
 

@@ -17,7 +17,7 @@ public static partial class Cli
         var ml = NewContext(a);
         string modelPath = a.Required("model"), dataPath = a.Required("data");
         var loaded = ModelFile.Load(ml, modelPath);
-        SetThreads(a, loaded.Trm.Options.HiddenSize);
+        SetThreads(a);
         var data = Tasks.Load(loaded.Task, dataPath, ArcSplit.Test);
         if (data.Codec.Id != loaded.Codec.Id)
             throw new CliException($"{dataPath}: puzzles of '{data.Codec.Id}', but the model {modelPath} was trained on '{loaded.Codec.Id}'.");
@@ -144,7 +144,7 @@ public static partial class Cli
         var ml = NewContext(a);
         string modelPath = a.Required("model");
         var loaded = ModelFile.Load(ml, modelPath);
-        SetThreads(a, loaded.Trm.Options.HiddenSize);
+        SetThreads(a);
         if (loaded.UsesPuzzleId) throw new CliException($"{modelPath}: 'trm solve' handles Sudoku and maze models; ARC models need the augmented test set: use 'trm eval'.");
         List<string> puzzles;
         if (a.String("file") is { } file)

@@ -15,7 +15,7 @@ public static partial class Cli
         var ml = NewContext(a);
         string modelPath = a.Required("model");
         var model = ServeModel.Load(ml, modelPath);
-        SetThreads(a, model.Loaded.Trm.Options.HiddenSize);
+        SetThreads(a);
         var urls = a.Required("urls").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (urls.Length == 0) throw new UsageException("--urls needs at least one address, e.g. http://127.0.0.1:5000.");
         var app = TrmServer.Build(model, urls, io.Verbose);

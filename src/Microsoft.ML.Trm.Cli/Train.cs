@@ -52,7 +52,7 @@ public static partial class Cli
         string checkpoints = a.String("checkpoints") ?? output + ".checkpoints";
         int checkpointEvery = a.Int("checkpoint-every", 1);
         var ml = NewContext(a, options.Seed);
-        SetThreads(a, options.HiddenSize);
+        SetThreads(a);
         if (io.Verbose) ml.Log += (_, e) => { if (e.Source.StartsWith("Trm", StringComparison.Ordinal)) { io.EndLine(); io.Err.WriteLine(e.Message); } };
 
         // Data.

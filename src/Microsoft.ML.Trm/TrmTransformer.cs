@@ -102,14 +102,8 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
         foreach (var (tokens, _, row) in batch) CheckTokens(tokens, row);
         var inputs = batch.Select(b => b.Tokens.Select(t => (long)t).ToArray()).ToList();
         var ids = batch.Select(b => (long)b.PuzzleId).ToList();
-        TrmPrediction[] predictions;
         lock (_lock)
-            predictions = TrmInference.Predict(_network, inputs, ids, Device, _options.HaltAtInference, recordSteps);
-        return predictions.Select(p => new TrmSolution(p.Tokens, p.Confidence, p.Steps)
-        {
-            StepTokens = p.StepTokens,
-            StepConfidences = p.StepConfidences,
-        }).ToArray();
+            return TrmInference.Predict(_network, inputs, ids, Device, _options.HaltAtInference, recordSteps);
     }
 
     private void CheckTokens(int[] tokens, long row)

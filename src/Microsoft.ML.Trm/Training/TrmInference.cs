@@ -3,27 +3,17 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Trm.Training;
 
-/// <summary>What the model says about one puzzle.</summary>
-internal sealed record TrmPrediction(int[] Tokens, float Confidence, int Steps)
-{
-    /// <summary>Predicted tokens after each supervision step (only when asked for).</summary>
-    public int[][]? StepTokens { get; init; }
-
-    /// <summary>Halt probability after each supervision step (only when asked for).</summary>
-    public float[]? StepConfidences { get; init; }
-}
-
 /// <summary>
 /// Evaluation as upstream pretrain.py evaluate(): a fresh carry per batch, then N_sup supervision steps in eval
 /// mode (no early halting unless asked), under no_grad and one dispose scope per batch.
 /// </summary>
 internal static class TrmInference
 {
-    public static TrmPrediction[] Predict(TrmNetwork network, IReadOnlyList<long[]> inputs, IReadOnlyList<long> puzzleIds,
+    public static TrmSolution[] Predict(TrmNetwork network, IReadOnlyList<long[]> inputs, IReadOnlyList<long> puzzleIds,
         Device device, bool haltAtInference = false, bool recordSteps = false)
     {
         int n = inputs.Count;
-        if (n == 0) return Array.Empty<TrmPrediction>();
+        if (n == 0) return Array.Empty<TrmSolution>();
         var arch = network.Architecture;
         int seq = arch.SequenceLength;
         var flat = new long[n * seq];
@@ -79,7 +69,7 @@ internal static class TrmInference
                 }
                 if (haltAtInference && done.All(d => d)) break;
             }
-            return Enumerable.Range(0, n).Select(i => new TrmPrediction(results[i], confidence[i], stepsUsed[i])
+            return Enumerable.Range(0, n).Select(i => new TrmSolution(results[i], confidence[i], stepsUsed[i])
             {
                 StepTokens = stepTokens?[i].ToArray(),
                 StepConfidences = stepConf?[i].ToArray(),
