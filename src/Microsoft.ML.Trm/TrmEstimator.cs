@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trm.Inference;
 using Microsoft.ML.Trm.MlNet;
 using Microsoft.ML.Trm.Model;
 using Microsoft.ML.Trm.Training;
@@ -189,20 +190,7 @@ public sealed class TrmEstimator : IEstimator<TrmTransformer>
     }
 
     internal static TrmMetrics Evaluate(TrmNetwork network, TrmDataset data, TrmOptions o, Device device)
-    {
-        var accumulator = new TrmEvaluator.Accumulator();
-        int seq = data.SequenceLength;
-        for (int start = 0; start < data.Count; start += o.InferenceBatchSize)
-        {
-            int n = Math.Min(o.InferenceBatchSize, data.Count - start);
-            var inputs = Enumerable.Range(start, n).Select(i => data.Inputs.AsSpan(i * seq, seq).ToArray().Select(v => (long)v).ToArray()).ToList();
-            var ids = Enumerable.Range(start, n).Select(i => (long)data.PuzzleIds[i]).ToList();
-            var predictions = TrmInference.Predict(network, inputs, ids, device, o.HaltAtInference);
-            for (int i = 0; i < n; i++)
-                accumulator.Add(data.Labels.AsSpan((start + i) * seq, seq), predictions[i].Tokens, predictions[i].Confidence, predictions[i].Steps);
-        }
-        return accumulator.Result();
-    }
+        => TrmEvaluation.Evaluate(network, device, data.Inputs, data.Labels, data.PuzzleIds, data.SequenceLength, o.InferenceBatchSize, o.HaltAtInference);
 
     private static string Describe(TrmProgress p)
     {

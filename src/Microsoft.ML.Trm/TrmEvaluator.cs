@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Trm.Inference;
 using Microsoft.ML.Trm.MlNet;
 
 namespace Microsoft.ML.Trm;
@@ -22,7 +23,7 @@ public static class TrmEvaluator
         ColumnRequirement.KnownSizeVector(seq, NumberDataViewType.Int32, NumberDataViewType.Single).Check(schema, labelColumnName);
         var confidence = ColumnRequirement.Scalar(NumberDataViewType.Single).Check(schema, confidenceColumnName);
         var steps = ColumnRequirement.Scalar(NumberDataViewType.Int32).Check(schema, stepsColumnName);
-        var accumulator = new Accumulator();
+        var accumulator = new TrmMetricsAccumulator();
         using var cursor = scored.GetRowCursor(new[] { schema[labelColumnName], predicted, confidence, steps });
         var readLabel = ColumnReaders.Int32Vector(cursor, labelColumnName, seq);
         var readPredicted = ColumnReaders.Int32Vector(cursor, predictedTokensColumnName, seq);
@@ -41,34 +42,4 @@ public static class TrmEvaluator
     public static TrmMetrics EvaluateTrm(this MLContext mlContext, IDataView scored, string labelColumnName = "SolutionTokens",
         string predictedTokensColumnName = "PredictedTokens", string confidenceColumnName = "Confidence", string stepsColumnName = "Steps")
         => Evaluate(scored, labelColumnName, predictedTokensColumnName, confidenceColumnName, stepsColumnName);
-
-    internal sealed class Accumulator
-    {
-        private long _count, _exact, _halt, _steps;
-        private double _token;
-
-        public void Add(ReadOnlySpan<int> labels, ReadOnlySpan<int> predicted, float confidence, int steps)
-        {
-            int valid = 0, right = 0;
-            for (int i = 0; i < labels.Length; i++)
-            {
-                if (labels[i] == Data.PuzzleCodec.Pad) continue;
-                valid++;
-                if (predicted[i] == labels[i]) right++;
-            }
-            if (valid == 0) return;
-            bool exact = right == valid;
-            _count++;
-            _token += (double)right / valid;
-            if (exact) _exact++;
-            if ((confidence >= 0.5f) == exact) _halt++;
-            _steps += steps;
-        }
-
-        public TrmMetrics Result()
-        {
-            double n = Math.Max(1, _count);
-            return new TrmMetrics(_count, _exact / n, _token / n, _halt / n, _steps / n);
-        }
-    }
 }

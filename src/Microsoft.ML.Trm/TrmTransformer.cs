@@ -1,8 +1,8 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trm.Inference;
 using Microsoft.ML.Trm.MlNet;
 using Microsoft.ML.Trm.Model;
-using Microsoft.ML.Trm.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -82,6 +82,7 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
     /// Solves puzzles given as token vectors (one forward pass per <see cref="TrmOptions.InferenceBatchSize"/>
     /// puzzles). Unknown puzzle identifiers use the blank identifier 0.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A puzzle has the wrong length or a token outside the vocabulary; the message names its index.</exception>
     public IReadOnlyList<TrmSolution> Predict(IReadOnlyList<int[]> puzzles, IReadOnlyList<int>? puzzleIds = null, bool recordSteps = false)
     {
         ArgumentNullException.ThrowIfNull(puzzles);
@@ -89,30 +90,23 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
         for (int start = 0; start < puzzles.Count; start += _options.InferenceBatchSize)
         {
             int count = Math.Min(_options.InferenceBatchSize, puzzles.Count - start);
-            var batch = Enumerable.Range(start, count).Select(i => (puzzles[i], puzzleIds?[i] ?? 0, (long)i)).ToList();
-            results.AddRange(Run(batch, recordSteps));
+            var rows = Enumerable.Range(start, count).Select(i => (long)i).ToArray();
+            var batch = TokenBatch.FromRows(Slice(puzzles, start, count), puzzleIds is null ? null : Slice(puzzleIds, start, count), SequenceLength, _options.InputColumnName, rows);
+            var result = Run(batch, recordSteps);
+            results.AddRange(Enumerable.Range(0, result.Count).Select(result.Solution));
         }
         return results;
     }
 
+    private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> list, int start, int count) => Enumerable.Range(start, count).Select(i => list[i]).ToArray();
+
+    // The one lock of the prediction path: the network runs one batch at a time (and is not saved mid-batch).
     private readonly object _lock = new();
 
-    private TrmSolution[] Run(IReadOnlyList<(int[] Tokens, int PuzzleId, long Row)> batch, bool recordSteps)
+    private InferenceResult Run(TokenBatch batch, bool recordSteps)
     {
-        foreach (var (tokens, _, row) in batch) CheckTokens(tokens, row);
-        var inputs = batch.Select(b => b.Tokens.Select(t => (long)t).ToArray()).ToList();
-        var ids = batch.Select(b => (long)b.PuzzleId).ToList();
         lock (_lock)
-            return TrmInference.Predict(_network, inputs, ids, Device, _options.HaltAtInference, recordSteps);
-    }
-
-    private void CheckTokens(int[] tokens, long row)
-    {
-        if (tokens.Length != SequenceLength)
-            throw new ArgumentOutOfRangeException(_options.InputColumnName, $"Column '{_options.InputColumnName}', row {row}: {tokens.Length} tokens; the model expects {SequenceLength}.");
-        for (int i = 0; i < tokens.Length; i++)
-            if (tokens[i] < 0 || tokens[i] >= VocabSize)
-                throw new ArgumentOutOfRangeException(_options.InputColumnName, $"Column '{_options.InputColumnName}', row {row}: token {tokens[i]} at slot {i} is outside the model's vocabulary 0..{VocabSize - 1}.");
+            return TrmInference.Run(_network, Device, batch, _options.HaltAtInference, recordSteps);
     }
 
     // *** Binary format (Model.key, version 0x00010001) ***
@@ -217,8 +211,15 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
             return () => (tokens(), id(), row.Position);
         }
 
+        protected override bool IsComputeThreadSafe => true; // TrmTransformer.Run holds the lock
+
         protected override TrmSolution[] Compute(IReadOnlyList<(int[] Tokens, int PuzzleId, long Row)> batch)
-            => _parent.Run(batch, _parent._options.IncludeStepPredictions);
+        {
+            var tokens = TokenBatch.FromRows(batch.Select(b => b.Tokens).ToArray(), batch.Select(b => b.PuzzleId).ToArray(),
+                _parent.SequenceLength, _parent._options.InputColumnName, batch.Select(b => b.Row).ToArray());
+            var result = _parent.Run(tokens, _parent._options.IncludeStepPredictions);
+            return Enumerable.Range(0, result.Count).Select(result.Solution).ToArray();
+        }
 
         // Steps after a row halted repeat its last prediction, so the column always has N_sup·seq slots.
         private static int[] PadSteps(IReadOnlyList<int[]> steps, int nSup, int seq)

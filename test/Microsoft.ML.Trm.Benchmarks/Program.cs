@@ -7,6 +7,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trm;
 using Microsoft.ML.Trm.Benchmarks;
 using Microsoft.ML.Trm.Model;
+using Microsoft.ML.Trm.Inference;
 using Microsoft.ML.Trm.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Trm.Inference;
 using Microsoft.ML.Trm.Model;
 using Microsoft.ML.Trm.Training;
 using static TorchSharp.torch;
@@ -44,9 +45,8 @@ public sealed class TrmReferenceModel : IDisposable
     public int[][] Predict(IReadOnlyList<int[]> tokens, IReadOnlyList<int>? puzzleIds = null)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        var rows = tokens.Select(r => r.Select(v => (long)v).ToArray()).ToList();
-        var ids = puzzleIds?.Select(v => (long)v).ToList() ?? Enumerable.Repeat(0L, rows.Count).ToList();
-        return TrmInference.Predict(Network, rows, ids, CPU).Select(p => p.Tokens).ToArray();
+        var result = TrmInference.Run(Network, CPU, TokenBatch.FromRows(tokens, puzzleIds, SequenceLength, nameof(tokens)));
+        return Enumerable.Range(0, result.Count).Select(i => result.TokensOf(i).ToArray()).ToArray();
     }
 
     private bool _transferred;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Trm.Data;
 using Microsoft.ML.Trm.Model;
+using Microsoft.ML.Trm.Inference;
 using Microsoft.ML.Trm.Training;
 using TorchSharp;
 using static TorchSharp.torch;

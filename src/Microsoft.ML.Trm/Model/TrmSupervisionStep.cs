@@ -25,6 +25,26 @@ internal static class TrmSupervisionStep
 
     public sealed record Output(TrmCarry Carry, Tensor Logits, Tensor HaltLogits, Tensor ContinueLogits);
 
+    /// <summary>
+    /// The label-free evaluation path, split from <see cref="Run"/>'s carry reset: a fresh carry is all halted, so at
+    /// step 1 every row is reset to (y₀, z₀) and takes the batch; in evaluation no row halts before N_sup, so between
+    /// steps only (y, z) need carrying: no step counts, halted flags, inputs or labels. This is that reset.
+    /// </summary>
+    public static (Tensor Answer, Tensor Latent) FreshState(TrmNetwork network, long batch, Device device)
+    {
+        var (answer, latent) = network.InitialState(batch, device);
+        return (answer.contiguous(), latent.contiguous());
+    }
+
+    public sealed record EvaluationOutput(Tensor Answer, Tensor Latent, Tensor Logits, Tensor HaltLogits);
+
+    /// <summary>One evaluation step from (y, z) of <see cref="FreshState"/> or the previous step; y and z come back detached.</summary>
+    public static EvaluationOutput Evaluate(TrmNetwork network, Tensor answer, Tensor latent, Tensor inputs, Tensor puzzleIds)
+    {
+        var (y, z, logits, haltLogits, _) = network.DeepRecursion(answer, latent, inputs, puzzleIds);
+        return new EvaluationOutput(y.detach(), z.detach(), logits, haltLogits);
+    }
+
     /// <param name="network">The network (in train or eval mode).</param>
     /// <param name="carry">The previous carry; not modified.</param>
     /// <param name="inputs">New batch inputs [batch, seq] int64, taken by halted rows.</param>

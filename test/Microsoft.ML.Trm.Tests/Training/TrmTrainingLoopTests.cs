@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Trm.Data;
 using Microsoft.ML.Trm.Model;
+using Microsoft.ML.Trm.Inference;
 using Microsoft.ML.Trm.Training;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,0 +1,50 @@
+using Microsoft.ML.Trm.Data;
+
+namespace Microsoft.ML.Trm.Inference;
+
+/// <summary>
+/// The one place <see cref="TrmMetrics"/> are computed (exact, token and halt accuracy, mean steps), as the reference
+/// reports them: label PAD tokens are not scored, rows with no scored token are skipped, and "confidence ≥ 0.5" is the
+/// halt prediction compared with "exactly right".
+/// </summary>
+internal sealed class TrmMetricsAccumulator
+{
+    private long _count, _exact, _halt, _steps;
+    private double _token;
+
+    /// <summary>Adds one row.</summary>
+    public void Add(ReadOnlySpan<int> labels, ReadOnlySpan<int> predicted, float confidence, int steps)
+    {
+        int valid = 0, right = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] == PuzzleCodec.Pad) continue;
+            valid++;
+            if (predicted[i] == labels[i]) right++;
+        }
+        if (valid == 0) return;
+        bool exact = right == valid;
+        _count++;
+        _token += (double)right / valid;
+        if (exact) _exact++;
+        if ((confidence >= 0.5f) == exact) _halt++;
+        _steps += steps;
+    }
+
+    /// <summary>Adds every row of <paramref name="result"/>; <paramref name="labels"/> are row-major like its tokens.</summary>
+    public void Add(InferenceResult result, ReadOnlySpan<int> labels)
+    {
+        int seq = result.SequenceLength;
+        if (labels.Length != result.Count * seq)
+            throw new ArgumentException($"{labels.Length} labels for {result.Count} rows of {seq} tokens.", nameof(labels));
+        for (int i = 0; i < result.Count; i++)
+            Add(labels.Slice(i * seq, seq), result.TokensOf(i), result.Confidences[i], result.Steps[i]);
+    }
+
+    /// <summary>The metrics of the rows added so far.</summary>
+    public TrmMetrics Result()
+    {
+        double n = Math.Max(1, _count);
+        return new TrmMetrics(_count, _exact / n, _token / n, _halt / n, _steps / n);
+    }
+}
