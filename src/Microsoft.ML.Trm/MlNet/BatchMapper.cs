@@ -18,7 +18,7 @@ namespace Microsoft.ML.Trm.MlNet;
 /// </remarks>
 /// <typeparam name="TIn">What is read from one input row.</typeparam>
 /// <typeparam name="TOut">What is computed for one row; the output columns extract their values from it.</typeparam>
-internal abstract class BatchMapper<TIn, TOut>
+internal abstract class BatchMapper<TIn, TOut> : IBatchMapper
 {
     private readonly object _computeLock = new();
     private int _computeCalls;
@@ -90,6 +90,22 @@ internal abstract class BatchMapper<TIn, TOut>
         ArgumentNullException.ThrowIfNull(inputSchema);
         return new BatchRowMapper<TIn, TOut>(this, inputSchema);
     }
+}
+
+/// <summary>The untyped face of a <see cref="BatchMapper{TIn, TOut}"/>, for transformers that hold one of several kinds.</summary>
+internal interface IBatchMapper
+{
+    /// <summary>Number of batch computations so far.</summary>
+    int ComputeCalls { get; }
+
+    /// <summary>Checks the input and returns it with the output columns appended.</summary>
+    DataViewSchema GetOutputSchema(DataViewSchema inputSchema);
+
+    /// <summary>Lazy: nothing is computed until a cursor moves.</summary>
+    IDataView Transform(IDataView input);
+
+    /// <summary>The row-at-a-time path used by <c>PredictionEngine</c>.</summary>
+    IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema);
 }
 
 /// <summary>Assigns a computed value to an output column's buffer (reuse <paramref name="value"/>'s storage when possible).</summary>
