@@ -40,7 +40,7 @@ public sealed class ArcCodec : PuzzleCodec
     public static int[][] ParseGrid(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var rows = text.Replace("\r", "").Split('|', '\n', StringSplitOptions.RemoveEmptyEntries);
+        var rows = text.Replace("\r", "").Split(new[] { '|', '\n' }, StringSplitOptions.RemoveEmptyEntries);
         if (rows.Length == 0) throw new PuzzleFormatException("arc: the grid is empty.");
         var grid = new int[rows.Length][];
         for (int r = 0; r < rows.Length; r++)

@@ -115,6 +115,10 @@ internal static class SchemaShapes
         return builder.ToSchema();
     }
 
+    /// <summary>The shape of <paramref name="schema"/>'s visible columns (ML.NET's SchemaShape.Create is internal).</summary>
+    public static SchemaShape FromSchema(DataViewSchema schema)
+        => new(schema.Where(c => !c.IsHidden).Select(c => ToShapeColumn(c.Name, c.Type)));
+
     /// <summary>The <see cref="SchemaShape.Column"/> describing a column of type <paramref name="type"/>.</summary>
     public static SchemaShape.Column ToShapeColumn(string name, DataViewType type) => type switch
     {
