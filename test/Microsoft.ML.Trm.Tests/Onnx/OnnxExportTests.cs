@@ -47,7 +47,7 @@ public class OnnxExportTests
     }
 
     [TestCase(TrmMixer.MlpT, TrainingSteps)]
-    [TestCase(TrmMixer.Attention, TrainingSteps)]
+    [TestCase(TrmMixer.Attention, 60)]   // attention learns 4×4 Sudoku slowly (3/64 after 200 steps) and trains slower: fewer steps
     public void TrainedTinyModel_OnnxRuntime_MatchesTransformerOnEveryStep(TrmMixer mixer, int trainingSteps)
     {
         var (_, trm) = TrainTiny(mixer, trainingSteps);
