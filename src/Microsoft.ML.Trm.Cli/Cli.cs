@@ -36,6 +36,7 @@ public static partial class Cli
                 command = "arc score"; rest.RemoveAt(0);
             }
             if (command == "generate" && rest.Count > 0 && !rest[0].StartsWith('-')) { command = "generate " + rest[0]; rest.RemoveAt(0); }
+            if (command == "export" && rest.Count > 0 && !rest[0].StartsWith('-')) { command = "export " + rest[0]; rest.RemoveAt(0); }   // ExportOnnx.cs
             var spec = Specs.FirstOrDefault(s => s.Name == command)
                 ?? throw new UsageException(command == "generate" ? "'trm generate' needs a kind: sudoku, maze or arc (see 'trm generate sudoku --help')."
                     : $"unknown command '{command}' (see 'trm --help').");
@@ -52,6 +53,7 @@ public static partial class Cli
                 "solve" => Solve(a, io),
                 "arc score" => ArcScore(a, io),
                 "serve" => Serve(a, io),
+                "export onnx" => ExportOnnx(a, io),
                 _ => throw new UsageException($"unknown command '{command}'."),
             };
         }
@@ -188,6 +190,7 @@ public static partial class Cli
             new OptionSpec("tasks", "Folder of ARC task files with test outputs.", null, "DIR"),
             new OptionSpec("submission", "submission.json to score.", null, "FILE"),
             new OptionSpec("verbose", "Show stack traces.")),
+        ExportOnnxSpec,
     };
 
     private static string MainHelp()

@@ -163,6 +163,17 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
         }
     }
 
+    /// <summary>
+    /// Writes the model's inference (what <c>Transform</c> computes, N_sup steps) as an ONNX graph with its weights,
+    /// to run without TorchSharp on ONNX Runtime or ML.NET's <c>ApplyOnnxModel</c> (docs/onnx.md).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The architecture is a comparison variant (HRM, direct, single latent).</exception>
+    public void ExportOnnx(string path, Onnx.TrmOnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        lock (_lock) TrmModelSaving.WriteAtomically(path, stream => Onnx.TrmOnnxExport.Export(this, stream, options));
+    }
+
     /// <summary>Releases the native weights.</summary>
     public void Dispose() => _network.Dispose();
 

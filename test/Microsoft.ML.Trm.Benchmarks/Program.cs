@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 // TRM benchmark: our speed measured against this machine's own matrix-multiply throughput, in the same run.
 // usage: dotnet run -c Release --project test/Microsoft.ML.Trm.Benchmarks -- [--quick] [--device cpu|cuda[:N]] [--verbose] --out DIR
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Contains("--onnx")) return OnnxBenchmark.Run(args);   // TorchSharp vs ONNX Runtime inference (OnnxBenchmark.cs)
 bool quick = args.Contains("--quick"), verbose = args.Contains("--verbose"), trainOnly = args.Contains("--train-only");
 string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 var outDir = Arg("--out", "benchmark-results");
