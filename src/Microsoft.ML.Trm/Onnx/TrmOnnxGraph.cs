@@ -5,7 +5,7 @@ namespace Microsoft.ML.Trm.Onnx;
 
 /// <summary>
 /// The ONNX graph of TRM inference, built from a network's architecture and its state dict (names and shapes of
-/// upstream trm.py), not from the TorchSharp modules: what <see cref="Training.TrmInference"/> computes with
+/// upstream trm.py), not from the TorchSharp modules: what <see cref="Inference.TrmInference"/> computes with
 /// <c>HaltAtInference</c> off, i.e. N_sup supervision steps from (y₀, z₀), each a deep recursion of T·(n+1)
 /// network calls, unrolled.
 /// </summary>
