@@ -4,10 +4,13 @@
 //   dotnet run sudoku.cs -- 400     (more steps)
 // Put it in a folder with the nuget.config of docs/getting-started.md (a local folder holding Microsoft.ML.Trm's
 // .nupkg, plus nuget.org). Linux x64 as written; the backend line for other platforms is in docs/platforms.md.
+// PublishAot=false: file-based apps default to Native AOT, which turns off the dynamic code ML.NET needs to read
+// C# classes (LoadFromEnumerable, PredictionEngine).
 // Tested: test/Microsoft.ML.Trm.Tests/Package/FileBasedSampleTests.cs runs this file against the packed library.
 #:package Microsoft.ML.Trm@0.1.0
 #:package libtorch-cpu-linux-x64@2.10.0
 #:property PlatformTarget=x64
+#:property PublishAot=false
 
 using Microsoft.ML;
 using Microsoft.ML.Trm;

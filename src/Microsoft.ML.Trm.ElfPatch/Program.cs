@@ -1,5 +1,5 @@
 // Microsoft.ML.Trm.ElfPatch: lets TorchSharp's libLibTorchSharp.so load on Linux systems whose libstdc++ is older
-// than the GCC 13 it was linked with (Debian 12, Ubuntu 22.04, RHEL 9: "GLIBCXX_3.4.32 not found", which TorchSharp
+// than the GCC 13 it was linked with (GCC 12: Debian 12, Ubuntu 22.04: "GLIBCXX_3.4.32 not found", which TorchSharp
 // reports as "doesn't contain a reference to libtorch-cpu-linux-x64").
 //
 // For each file given, it marks WEAK every libstdc++ version requirement (GLIBCXX_*, CXXABI_*) that no relocation
