@@ -10,6 +10,7 @@ namespace Microsoft.ML.Trm.Tests.Package;
 /// this run's unique pre-release, then <c>dotnet run</c>. No line is dropped: the package directives restore for real.
 /// </summary>
 [Category("Slow")]
+[Parallelizable] // may run beside a PackageTests consumer: each trains on one thread
 public class FileBasedSampleTests
 {
     private const string PackageDirective = "#:package Microsoft.ML.Trm@0.1.0";
@@ -27,12 +28,14 @@ public class FileBasedSampleTests
         File.WriteAllText(Path.Combine(folder, "sudoku.cs"), source.Replace(PackageDirective, "#:package Microsoft.ML.Trm@" + library.Version));
 
         // 80 training steps instead of the sample's default 150 keep CI short; the argument is the sample's own.
-        var output = PackedLibrary.Dotnet(folder, TimeSpan.FromMinutes(6), "run", "sudoku.cs", "--", "80");
+        var output = PackedLibrary.Dotnet(folder, TimeSpan.FromMinutes(15), "run", "sudoku.cs", "--", "80");
         TestContext.Out.WriteLine(output);
         var metrics = Regex.Match(output, @"trained 80 steps; held-out: exact (\d+\.\d+) token (\d+\.\d+)");
         Assert.That(metrics.Success, output);
-        Assert.That(double.Parse(metrics.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0.7),
-            "token accuracy on held-out puzzles after 80 steps (blanks are 6 of 16 cells)\n" + output);
+        // Measured: exact 0.10, token 0.82 after 80 steps. Guessing the 6 blanks would give exact ~0.0002 and token ~0.72.
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.That(double.Parse(metrics.Groups[1].Value, invariant), Is.GreaterThanOrEqualTo(0.05), "held-out puzzles solved exactly\n" + output);
+        Assert.That(double.Parse(metrics.Groups[2].Value, invariant), Is.GreaterThan(0.75), "held-out token accuracy\n" + output);
         Assert.That(output, Does.Match(@"[1-4.]{16} -> [1-4]{16} \(confidence \d+\s?%\): (solved|not solved, train longer)"), output);
         Assert.That(File.Exists(Path.Combine(folder, "sudoku.zip")), "the sample saves its model next to itself");
     }

@@ -109,7 +109,7 @@ public sealed class PackedLibrary
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
         var version = $"0.1.0-pkgtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         var feed = Directory.CreateDirectory(Path.Combine(Work, "feed")).FullName;
-        Dotnet(root, TimeSpan.FromMinutes(2), "pack", Path.Combine(root, "src/Microsoft.ML.Trm"), "-c", configuration, "--no-build",
+        Dotnet(root, TimeSpan.FromMinutes(5), "pack", Path.Combine(root, "src/Microsoft.ML.Trm"), "-c", configuration, "--no-build",
             "-o", feed, "-p:Version=" + version, "--nologo");
         return new PackedLibrary(Path.Combine(feed, $"Microsoft.ML.Trm.{version}.nupkg"), version);
     }
