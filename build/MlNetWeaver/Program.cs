@@ -7,7 +7,9 @@
 // which ComponentCatalog scans when mlContext.Model.Load meets a model written by T. The runtime keeps that
 // (internal) attribute only if the assembly also carries [assembly: IgnoresAccessChecksTo("Microsoft.ML.Core")];
 // the weaver checks it. Idempotent: a loader signature that already has a LoadableClass is skipped, and when
-// nothing is added the file is not touched. Pinned to Microsoft.ML 5.0.1 (6-argument LoadableClassAttribute ctor).
+// nothing is added the file is not touched. Built against Microsoft.ML 5.0.1 (6-argument LoadableClassAttribute ctor);
+// the woven attribute binds to Microsoft.ML.Core 1.0.0.0, the assembly version of both 5.0.1 and 6.0.0 (the package
+// tests load woven models in consumers on each).
 //
 // usage: MlNetWeaver <assembly.dll> <reference.dll>...   (the references must include Microsoft.ML.Core.dll)
 // exit codes: 0 done or nothing to do, 1 error (printed in MSBuild's "error MLW001:" format).

@@ -5,12 +5,13 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.Trm;
 
 /// <summary>
-/// The one file that reaches ML.NET internals, by reflection. PINNED TO Microsoft.ML 5.0.1: every name below was
-/// checked against that version, and a Microsoft.ML upgrade must pass the save → load round-trip tests
-/// (test/Microsoft.ML.Trm.Tests/MlNet) before it is accepted.
+/// The one file that reaches ML.NET internals, by reflection. CHECKED AGAINST Microsoft.ML 5.0.1 AND 6.0.0 (the
+/// package declares [5.0.1, 7.0.0)): every name below exists with the same signature in both; the build uses 5.0.1
+/// and the package tests (test/Microsoft.ML.Trm.Tests/Package) train, save, load and predict in a consumer on each.
+/// A new Microsoft.ML major must pass those tests before the range is widened.
 /// </summary>
 /// <remarks>
-/// <para>ML.NET 5.0.1 keeps its model persistence API internal ([BestFriend]). Internals used here:</para>
+/// <para>ML.NET 5.0.1 and 6.0.0 keep their model persistence API internal ([BestFriend]). Internals used here:</para>
 /// <list type="bullet">
 /// <item><c>Microsoft.ML.VersionInfo</c>: ctor (string modelSignature, uint verWrittenCur, uint verReadableCur,
 /// uint verWeCanReadBack, string loaderAssemblyName, string loaderSignature, string loaderSignatureAlt).</item>
@@ -32,8 +33,8 @@ namespace Microsoft.ML.Trm;
 /// </remarks>
 internal static class MlNetInternals
 {
-    /// <summary>The Microsoft.ML version these internals were checked against.</summary>
-    public const string PinnedVersion = "5.0.1";
+    /// <summary>The Microsoft.ML versions these internals were checked against.</summary>
+    public const string SupportedVersions = "5.0.1 and 6.0.0";
 
     private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
     private static readonly Assembly Core = typeof(ModelSaveContext).Assembly; // Microsoft.ML.Core
@@ -176,7 +177,7 @@ internal static class MlNetInternals
     private static T Require<T>(T? member, string description) where T : class
         => member ?? throw new MissingMemberException(
             $"ML.NET internal member '{description}' was not found in Microsoft.ML {Core.GetName().Version}. "
-            + $"Microsoft.ML.Trm reaches ML.NET internals by reflection and is pinned to Microsoft.ML {PinnedVersion}.");
+            + $"Microsoft.ML.Trm reaches ML.NET internals by reflection and supports Microsoft.ML {SupportedVersions}.");
 
     private static object? Invoke(MethodBase method, object? target, params object?[] args)
         => method is ConstructorInfo ctor

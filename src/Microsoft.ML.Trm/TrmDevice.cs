@@ -1,3 +1,4 @@
+using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,6 +21,24 @@ public static class TrmDevice
         throw new InvalidOperationException(cuda.is_available()
             ? $"CUDA device {id} was requested (MLContext.GpuDeviceId) but only {cuda.device_count()} device(s) exist; set MLContext.FallbackToCpu = true to use the CPU instead."
             : $"CUDA device {id} was requested (MLContext.GpuDeviceId) but CUDA is not available (is a TorchSharp CUDA backend referenced?); set MLContext.FallbackToCpu = true to use the CPU instead.");
+    }
+
+    /// <summary>
+    /// <see cref="Resolve(int?, bool)"/> with the settings of the MLContext behind <paramref name="env"/>; when it falls
+    /// back to the CPU it says so as a warning on <c>mlContext.Log</c> (message kind Warning, source "TRM device").
+    /// </summary>
+    internal static Device Resolve(IHostEnvironment env)
+    {
+        int? id = MlNetInternals.GetGpuDeviceId(env);
+        var device = Resolve(id, MlNetInternals.GetFallbackToCpu(env));
+        if (id is { } n && device.type == DeviceType.CPU)
+        {
+            using var ch = env.Start("TRM device");
+            ch.Warning(MessageSensitivity.None, $"CUDA device {n} was requested (MLContext.GpuDeviceId) but "
+                + (cuda.is_available() ? $"only {cuda.device_count()} device(s) exist" : "CUDA is not available (is a TorchSharp CUDA backend referenced?)")
+                + "; running on the CPU because MLContext.FallbackToCpu is true.");
+        }
+        return device;
     }
 
     /// <summary>Parses "cpu", "cuda" or "cuda:N" into a device id (null = CPU).</summary>

@@ -94,7 +94,7 @@ public sealed class TrmEstimator : IEstimator<TrmTransformer>
         long stepsPerEpoch = data.Count / batchSize;
         long totalSteps = Math.Min(o.MaxSteps ?? long.MaxValue, o.Epochs * stepsPerEpoch);
 
-        var device = TrmDevice.Resolve(MlNetInternals.GetGpuDeviceId(_env), MlNetInternals.GetFallbackToCpu(_env));
+        var device = TrmDevice.Resolve(_env);
         var forwardType = TrmDevice.ForwardType(o.Precision, device);
         var generator = new Generator((ulong)o.Seed);
         var architecture = _initial is null ? o.ToArchitecture(vocab, data.SequenceLength, ids) : _initial.Network.Architecture with { NumPuzzleIdentifiers = ids };

@@ -25,6 +25,7 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
     private readonly TrmNetwork _network;
     private readonly Mapper _mapper;
     private readonly TrmOptions _options;
+    private InvalidOperationException? _deviceUnavailable; // loaded with MLContext.GpuDeviceId set, no such device, FallbackToCpu false
 
     internal TrmTransformer(TrmNetwork network, TrmOptions options, Device device, long trainedSteps)
     {
@@ -70,13 +71,16 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
 
     /// <summary>The input schema with the output columns appended.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or size; the message names it.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapper.GetOutputSchema(inputSchema);
+    /// <exception cref="InvalidOperationException">The model was loaded with <c>MLContext.GpuDeviceId</c> set, that CUDA device does not exist and <c>FallbackToCpu</c> is false.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Usable()._mapper.GetOutputSchema(inputSchema);
 
     /// <summary>Lazily appends the predictions; the model runs batch by batch as the result is read.</summary>
-    public IDataView Transform(IDataView input) => _mapper.Transform(input);
+    public IDataView Transform(IDataView input) => Usable()._mapper.Transform(input);
 
     /// <summary>Row-at-a-time mapper for <c>PredictionEngine</c>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapper.GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Usable()._mapper.GetRowToRowMapper(inputSchema);
+
+    private TrmTransformer Usable() => _deviceUnavailable is { } ex ? throw new InvalidOperationException(ex.Message, ex) : this;
 
     /// <summary>
     /// Solves puzzles given as token vectors (one forward pass per <see cref="TrmOptions.InferenceBatchSize"/>
@@ -86,6 +90,7 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
     public IReadOnlyList<TrmSolution> Predict(IReadOnlyList<int[]> puzzles, IReadOnlyList<int>? puzzleIds = null, bool recordSteps = false)
     {
         ArgumentNullException.ThrowIfNull(puzzles);
+        Usable();
         var results = new List<TrmSolution>(puzzles.Count);
         for (int start = 0; start < puzzles.Count; start += _options.InferenceBatchSize)
         {
@@ -137,13 +142,19 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
         int batchSize = r.ReadInt32();
         bool haltAtInference = r.ReadBoolean(), includeSteps = r.ReadBoolean();
         var payload = reader.ReadPayload(WeightsEntry);
-        var device = TrmDevice.Resolve(MlNetInternals.GetGpuDeviceId(reader.Environment), MlNetInternals.GetFallbackToCpu(reader.Environment));
+        // ML.NET calls loaders by reflection, so an exception thrown here reaches the caller of Model.Load wrapped in
+        // TargetInvocationExceptions. A device that is not there is the user's setting, not a damaged file: the model
+        // loads on the CPU and its first use throws the InvalidOperationException itself (docs/gpu.md).
+        InvalidOperationException? deviceUnavailable = null;
+        Device device;
+        try { device = TrmDevice.Resolve(reader.Environment); }
+        catch (InvalidOperationException ex) { (deviceUnavailable, device) = (ex, CPU); }
         var transformer = FromPayload(payload, device, $"model entry '{WeightsEntry}'");
         var o = transformer._options;
         (o.InputColumnName, o.PuzzleIdColumnName, o.PredictedTokensColumnName, o.ConfidenceColumnName, o.StepsColumnName) =
             (input, puzzleId.Length == 0 ? null : puzzleId, predicted, confidence, steps);
         (o.InferenceBatchSize, o.HaltAtInference, o.IncludeStepPredictions) = (batchSize, haltAtInference, includeSteps);
-        return new TrmTransformer(transformer._network, o, device, transformer.TrainedSteps);
+        return new TrmTransformer(transformer._network, o, device, transformer.TrainedSteps) { _deviceUnavailable = deviceUnavailable };
     }
 
     /// <summary>Rebuilds a transformer from a <c>TrmModel.bin</c> payload.</summary>
