@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.CommandLine;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,15 +8,29 @@ using Microsoft.ML.Trm.Data;
 
 namespace Microsoft.ML.Trm.Cli;
 
+using Command = System.CommandLine.Command; // not the namespace Microsoft.ML.Command
+
 public static partial class Cli
 {
-    private static int Serve(ParsedArgs a, Io io)
+    private static Command ServeCommand(Io io, CommonOptions common)
     {
-        var ml = NewContext(a);
-        string modelPath = a.Required("model");
-        var model = ServeModel.Load(ml, modelPath);
-        SetThreads(a);
-        var urls = a.Required("urls").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var model = Opt.Required<string>("--model", "MODEL.zip", "Model zip of 'trm train' (Sudoku or maze); read once, never written.");
+        var urls = Opt.Default("--urls", "URLS", "Addresses to listen on, separated by ';' (port 0: any free port).", "http://127.0.0.1:5000");
+        var command = common.AddTo(new Command("serve", "Serve a model zip over HTTP: POST /solve (JSON), GET /health, /model, /generate, and a page at / " +
+            "that shows the answer after each supervision step. Ctrl+C stops the server; see docs/serving.md for the API.") { model, urls });
+        command.SetAction(r =>
+        {
+            var ml = NewContext(r, common);
+            var loaded = ServeModel.Load(ml, r.GetValue(model)!);
+            SetThreads(r, common);
+            return Serve(loaded, r.GetValue(model)!, r.GetValue(urls)!, io);
+        });
+        return command;
+    }
+
+    private static int Serve(ServeModel model, string modelPath, string urlList, Io io)
+    {
+        var urls = urlList.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (urls.Length == 0) throw new UsageException("--urls needs at least one address, e.g. http://127.0.0.1:5000.");
         var app = TrmServer.Build(model, urls, io.Verbose);
         try { app.StartAsync(io.Cancel).GetAwaiter().GetResult(); }
@@ -63,11 +77,12 @@ public sealed class ServeModel
     }
 
     /// <summary>Solves one puzzle and records the answer after every supervision step.</summary>
-    /// <exception cref="PuzzleFormatException">The text is not a puzzle of the model's format.</exception>
+    /// <exception cref="PuzzleFormatException">The text is not a puzzle of the model's format, or its givens contradict each other.</exception>
     public ServeSolution Solve(string puzzle)
     {
         var codec = Loaded.Codec;
         int[] tokens = codec.Encode(puzzle);
+        if (PuzzleChecks.FindContradiction(codec, puzzle) is { } contradiction) throw new PuzzleFormatException(contradiction);
         var s = Loaded.Trm.Predict(new[] { tokens }, recordSteps: true)[0];
         string solution = codec.Decode(s.Tokens);
         var steps = new List<ServeStep>();
