@@ -22,11 +22,13 @@ internal static class ChartFonts
         if (!OperatingSystem.IsLinux()) return null;
         string? file = Candidates.FirstOrDefault(File.Exists);
         if (file is null) return null;
-        ScottPlot.Fonts.AddFontFile("TrmChartSans", file);
-        ScottPlot.Fonts.Default = "TrmChartSans";
-        return file;
+        ScottPlot.Fonts.AddFontFile(Name, file);
+        ScottPlot.Fonts.Default = Name;
+        return Name;
     });
 
-    /// <summary>Registers the font once; returns its file, or null when the platform's own fonts are used.</summary>
+    private const string Name = "TrmChartSans";
+
+    /// <summary>Registers the font once; returns its name for <c>plot.Font.Set</c>, or null when the platform's own fonts are used.</summary>
     public static string? Register() => Registered.Value;
 }

@@ -90,8 +90,18 @@ public static partial class Cli
             Group("arc", "ARC Prize tools: score.", "unknown command 'arc': did you mean 'trm arc score'?", ArcScoreCommand(io)),
             InfoCommand(io, common),
         };
+        root.HelpName = "trm"; // the usage line says trm also when hosted (tests)
         root.Add(common.Verbose);
-        root.SetAction((Func<ParseResult, int>)(_ => throw new UsageException("a command is needed (see 'trm --help').")));
+        // --version: this tool's version (the default option would print the host's, e.g. a test runner's).
+        foreach (var standard in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(standard);
+        var version = Opt.Flag("--version", "Show the version of trm.");
+        root.Add(version);
+        root.SetAction(r =>
+        {
+            if (!r.GetValue(version)) throw new UsageException("a command is needed (see 'trm --help').");
+            io.Out.WriteLine(InformationalVersion(typeof(Cli).Assembly));
+            return Ok;
+        });
         return root;
     }
 

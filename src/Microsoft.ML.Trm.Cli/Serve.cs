@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.Trm.Data;
 
@@ -140,10 +142,48 @@ public static class TrmServer
         builder.WebHost.UseUrls(urls.ToArray());
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DrainBytes);
         builder.Logging.ClearProviders();
-        if (logRequests) builder.Logging.AddSimpleConsole();
+        builder.Logging.AddSimpleConsole();
+        if (!logRequests) builder.Logging.SetMinimumLevel(LogLevel.Error); // server-side failures are always logged (stderr)
         var app = builder.Build();
+        UseJsonErrors(app);
         Map(app, model);
         return app;
+    }
+
+    /// <summary>
+    /// Every error is a JSON object <c>{"error": "..."}</c>: responses that the framework ends without a body (405,
+    /// a query value that does not bind, ...) get one; an exception is logged and answered with a 500 that names no
+    /// internals. Malformed requests are answered 4xx by the endpoints themselves and never reach the 500.
+    /// </summary>
+    public static void UseJsonErrors(WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.ML.Trm.Cli.TrmServer");
+        app.Use(async (ctx, next) =>
+        {
+            try { await next(ctx); }
+            catch (Exception e) when (!ctx.Response.HasStarted && e is not OperationCanceledException)
+            {
+                if (e is BadHttpRequestException bad)
+                {
+                    await WriteError(ctx, bad.StatusCode, "bad request: " + bad.Message);
+                    return;
+                }
+                log.LogError(e, "{Method} {Path} failed", ctx.Request.Method, ctx.Request.Path);
+                await WriteError(ctx, StatusCodes.Status500InternalServerError, "internal error (logged on the server).");
+            }
+        });
+        app.UseStatusCodePages(async status =>
+        {
+            var ctx = status.HttpContext;
+            await WriteError(ctx, ctx.Response.StatusCode, $"{ctx.Response.StatusCode} for {ctx.Request.Method} {ctx.Request.Path}: see GET /, POST /solve, GET /health, /model, /generate.");
+        });
+    }
+
+    private static Task WriteError(HttpContext ctx, int status, string message)
+    {
+        ctx.Response.Clear();
+        ctx.Response.StatusCode = status;
+        return ctx.Response.WriteAsJsonAsync(new { error = message }, Json);
     }
 
     /// <summary>Maps <c>/</c>, <c>/health</c>, <c>/model</c>, <c>/generate</c> and <c>/solve</c>.</summary>
@@ -168,12 +208,15 @@ public static class TrmServer
             if (tooLarge) return Error(413, $"request body over {MaxBodyBytes} bytes.");
             JsonDocument doc;
             try { doc = JsonDocument.Parse(body); }
-            catch (JsonException e) { return Error(400, "request body is not valid JSON: " + e.Message); }
+            catch (Exception e) when (e is JsonException or ArgumentException or DecoderFallbackException) { return Error(400, "request body is not valid JSON: " + e.Message); }
             using (doc)
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("puzzle", out var p) || p.ValueKind != JsonValueKind.String)
                     return Error(400, "expected a JSON object {\"puzzle\": \"...\"}.");
-                try { return Results.Json(model.Solve(p.GetString()!), Json); }
+                string puzzle;
+                try { puzzle = p.GetString()!; }
+                catch (InvalidOperationException) { return Error(400, "\"puzzle\" is not valid UTF-8 text."); }
+                try { return Results.Json(model.Solve(puzzle), Json); }
                 catch (PuzzleFormatException e) { return Error(400, e.Message); }
             }
         });

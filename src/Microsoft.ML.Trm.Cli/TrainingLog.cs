@@ -52,13 +52,20 @@ public static class TrainingLog
     /// </summary>
     public static byte[] Plot(IReadOnlyList<MetricsRow> rows, string title)
     {
-        ChartFonts.Register();
+        string? font = ChartFonts.Register();
         using var surface = SKSurface.Create(new SKImageInfo(ChartWidth, ChartHeight));
         surface.Canvas.Clear(SKColors.White);
-        var loss = LossPanel(rows, title);
-        var accuracy = AccuracyPanel(rows);
-        loss.Render(surface.Canvas, new PixelRect(0, ChartWidth / 2, ChartHeight, 0));
-        accuracy.Render(surface.Canvas, new PixelRect(ChartWidth / 2, ChartWidth, ChartHeight, 0));
+        int x = 0;
+        foreach (var panel in new[] { LossPanel(rows, title), AccuracyPanel(rows) })
+        {
+            if (font is not null) panel.Font.Set(font);
+            // Each panel on its own surface: a plot fills the whole canvas it renders to.
+            using var part = SKSurface.Create(new SKImageInfo(ChartWidth / 2, ChartHeight));
+            panel.Render(part);
+            using var partImage = part.Snapshot();
+            surface.Canvas.DrawImage(partImage, x, 0);
+            x += ChartWidth / 2;
+        }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
@@ -89,6 +96,7 @@ public static class TrainingLog
         plot.Title(title + (log ? ": training loss (log scale)" : ": training loss"), 16);
         plot.XLabel("step");
         plot.YLabel("loss per example");
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
