@@ -133,21 +133,26 @@ internal static class CodeEmitter
                     mlContext.Model.Save(model, inputSchema, outputModelPath);
                 }
 
-                /// <summary>Encode puzzle and solution text, train the TRM, decode its tokens to PredictedSolution text.</summary>
-                public static ITransformer RetrainPipeline(MLContext mlContext, IDataView trainData)
-                {
-                    var codec = {{codecText}};
-                    var puzzleEncoder = mlContext.Transforms.EncodePuzzle("PuzzleTokens", "Puzzle", codec).Fit(trainData);
-                    var withPuzzle = puzzleEncoder.Transform(trainData);
-                    var tokens = mlContext.Transforms.EncodePuzzle("SolutionTokens", "Solution", codec).Fit(withPuzzle).Transform(withPuzzle);
-                    var trm = mlContext.Transforms.Trm(CreateOptions()).Fit(tokens, {{settings}});
-                    var decoder = mlContext.Transforms.DecodePuzzle("PredictedSolution", trm.Options.PredictedTokensColumnName, codec).Fit(trm.Transform(tokens));
-                    return new TransformerChain<ITransformer>(puzzleEncoder, trm, decoder);
-                }
+            {{RetrainPipeline(codecText, settings)}}
             }
 
             """;
     }
+
+    /// <summary>The chain of <see cref="TrainingPipeline"/>, as code.</summary>
+    private static string RetrainPipeline(string codecText, string settings) => $$"""
+            /// <summary>Encode puzzle and solution text, train the TRM, decode its tokens to PredictedSolution text.</summary>
+            public static ITransformer RetrainPipeline(MLContext mlContext, IDataView trainData)
+            {
+                var codec = {{codecText}};
+                var puzzleEncoder = mlContext.Transforms.EncodePuzzle("PuzzleTokens", "Puzzle", codec).Fit(trainData);
+                var withPuzzle = puzzleEncoder.Transform(trainData);
+                var tokens = mlContext.Transforms.EncodePuzzle("SolutionTokens", "Solution", codec).Fit(withPuzzle).Transform(withPuzzle);
+                var trm = mlContext.Transforms.Trm(CreateOptions()).Fit(tokens, {{settings}});
+                var decoder = mlContext.Transforms.DecodePuzzle("PredictedSolution", trm.Options.PredictedTokensColumnName, codec).Fit(trm.Transform(tokens));
+                return new TransformerChain<ITransformer>(puzzleEncoder, trm, decoder);
+            }
+        """;
 
     /// <summary>One line per option that differs from the preset.</summary>
     private static string OptionAssignments(TrmOptions options, string preset)
