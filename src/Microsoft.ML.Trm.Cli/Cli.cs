@@ -1,11 +1,13 @@
-using System.Diagnostics;
+using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Microsoft.ML.Data;
 using Microsoft.ML.Trm.Data;
 
 namespace Microsoft.ML.Trm.Cli;
+
+using Command = System.CommandLine.Command; // not the namespace Microsoft.ML.Command
+
+/// <summary>A command-line mistake: the tool prints one line and exits with code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>
 /// The <c>trm</c> tool. <see cref="Run"/> is the whole program (Program.Main only wires the console and Ctrl+C):
@@ -15,47 +17,25 @@ public static partial class Cli
 {
     public const int Ok = 0, Failure = 1, Usage = 2, Interrupted = 130;
 
-    /// <summary>Runs one command line. <paramref name="live"/>: stdout is a terminal (progress on one line with carriage returns).</summary>
+    /// <summary>Runs one command line. <paramref name="live"/>: stdout is a terminal (progress bars instead of plain lines).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel = default, bool live = false)
     {
         bool verbose = args.Contains("--verbose");
         var io = new Io(stdout, stderr, live, verbose, cancel);
         try
         {
-            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            if (args.Length == 0 || args.All(a => a == "--verbose"))
             {
-                stdout.Write(MainHelp());
-                return args.Length == 0 ? Usage : Ok;
+                Invoke(Root(io).Parse(new[] { "--help" }), stdout, stderr);
+                return Usage;
             }
-            if (args[0] == "--version") { stdout.WriteLine(typeof(Cli).Assembly.GetName().Version); return Ok; }
-            string command = args[0];
-            var rest = args.Skip(1).ToList();
-            if (command == "arc")
+            var parsed = Root(io).Parse(args);
+            if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
             {
-                if (rest.Count == 0 || rest[0] != "score") throw new UsageException("unknown command 'arc" + (rest.Count > 0 ? " " + rest[0] : "") + "': did you mean 'trm arc score'?");
-                command = "arc score"; rest.RemoveAt(0);
+                string command = parsed.CommandResult.Command is RootCommand ? "trm" : CommandPath(parsed.CommandResult.Command);
+                throw new UsageException($"{parsed.Errors[0].Message.TrimEnd('.')} (see '{command} --help').");
             }
-            if (command == "generate" && rest.Count > 0 && !rest[0].StartsWith('-')) { command = "generate " + rest[0]; rest.RemoveAt(0); }
-            if (command == "export" && rest.Count > 0 && !rest[0].StartsWith('-')) { command = "export " + rest[0]; rest.RemoveAt(0); }   // ExportOnnx.cs
-            var spec = Specs.FirstOrDefault(s => s.Name == command)
-                ?? throw new UsageException(command == "generate" ? "'trm generate' needs a kind: sudoku, maze or arc (see 'trm generate sudoku --help')."
-                    : $"unknown command '{command}' (see 'trm --help').");
-            if (rest.Contains("--help") || rest.Contains("-h")) { stdout.Write(spec.Help()); return Ok; }
-            var a = spec.Parse(rest);
-            return command switch
-            {
-                "presets" => Presets(a, io),
-                "generate sudoku" => GenerateSudoku(a, io),
-                "generate maze" => GenerateMaze(a, io),
-                "generate arc" => GenerateArc(a, io),
-                "train" => Train(a, io),
-                "eval" => Eval(a, io),
-                "solve" => Solve(a, io),
-                "arc score" => ArcScore(a, io),
-                "serve" => Serve(a, io),
-                "export onnx" => ExportOnnx(a, io),
-                _ => throw new UsageException($"unknown command '{command}'."),
-            };
+            return Invoke(parsed, stdout, stderr);
         }
         catch (UsageException e)
         {
@@ -78,6 +58,61 @@ public static partial class Cli
             else stderr.WriteLine("(run with --verbose for details)");
             return Failure;
         }
+    }
+
+    private static int Invoke(ParseResult parsed, TextWriter stdout, TextWriter stderr) =>
+        parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+
+    private static string CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c && c is not RootCommand; s = c.Parents.FirstOrDefault()) names.Insert(0, c.Name);
+        return "trm " + string.Join(' ', names);
+    }
+
+    /// <summary>
+    /// Every command of the tool. To add one: write a method that builds a <see cref="Command"/> (its options with
+    /// <see cref="Opt"/>, and <c>SetAction(r =&gt; Handler(r, io))</c>) next to its handler, and add it here.
+    /// </summary>
+    internal static RootCommand Root(Io io)
+    {
+        var common = new CommonOptions();
+        var root = new RootCommand("trm: train, evaluate and run TRM (Tiny Recursive Models, arXiv 2510.04871) on grid puzzles. " +
+            "Run 'trm train' with no options for the built-in demo (9×9 Sudoku on the CPU, about 3 minutes).")
+        {
+            PresetsCommand(io),
+            Group("generate", "Generate puzzle data: sudoku, maze or arc.", "'trm generate' needs a kind: sudoku, maze or arc (see 'trm generate sudoku --help').",
+                GenerateSudokuCommand(io), GenerateMazeCommand(io), GenerateArcCommand(io)),
+            TrainCommand(io, common),
+            EvalCommand(io, common),
+            SolveCommand(io, common),
+            ServeCommand(io, common),
+            Group("arc", "ARC Prize tools: score.", "unknown command 'arc': did you mean 'trm arc score'?", ArcScoreCommand(io)),
+            InfoCommand(io, common),
+            Group("export", "Export a trained model to another format: onnx.", "'trm export' needs a format: onnx (see 'trm export onnx --help').", ExportOnnxCommand(io, common)),
+        };
+        root.HelpName = "trm"; // the usage line says trm also when hosted (tests)
+        root.Add(common.Verbose);
+        // --version: this tool's version (the default option would print the host's, e.g. a test runner's).
+        foreach (var standard in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(standard);
+        var version = Opt.Flag("--version", "Show the version of trm.");
+        root.Add(version);
+        root.SetAction(r =>
+        {
+            if (!r.GetValue(version)) throw new UsageException("a command is needed (see 'trm --help').");
+            io.Out.WriteLine(InformationalVersion(typeof(Cli).Assembly));
+            return Ok;
+        });
+        return root;
+    }
+
+    /// <summary>A command that only groups subcommands; on its own it is a usage error with <paramref name="usage"/>.</summary>
+    private static Command Group(string name, string description, string usage, params Command[] subcommands)
+    {
+        var group = new Command(name, description);
+        foreach (var c in subcommands) group.Add(c);
+        group.SetAction((Func<ParseResult, int>)(_ => throw new UsageException(usage)));
+        return group;
     }
 
     private static string Describe(Exception e)
@@ -121,112 +156,18 @@ public static partial class Cli
         }
     }
 
-    internal static readonly CommandSpec[] Specs =
-    {
-        new("presets", "List the named TRM configurations with their size (trainable parameters for the preset's data shape).", "trm presets"),
-        new("generate sudoku", "Generate Sudoku puzzles with unique solutions as CSV (source,question,answer,rating; rating = solver backtracks).",
-            "trm generate sudoku --count N --out FILE [options]",
-            new OptionSpec("count", "Number of puzzles.", null, "N"),
-            new OptionSpec("out", "CSV file to write.", null, "FILE"),
-            new OptionSpec("seed", "Random seed.", "0", "S"),
-            new OptionSpec("size", "Grid side: 4 or 9.", "9", "4|9"),
-            new OptionSpec("givens", "Target number of givens (more stay when no cell can be removed).", null, "G") { DefaultText = "28 for 9×9, 8 for 4×4" },
-            new OptionSpec("min-backtracks", "Only keep puzzles whose solver needs at least this many backtracks.", "0", "B")),
-        new("generate maze", "Generate mazes with their shortest path as CSV (source,question,answer,rating; rating = path length).",
-            "trm generate maze --count N --out FILE [options]",
-            new OptionSpec("count", "Number of mazes.", null, "N"),
-            new OptionSpec("out", "CSV file to write.", null, "FILE"),
-            new OptionSpec("seed", "Random seed.", "0", "S"),
-            new OptionSpec("size", "Grid side.", "30", "N"),
-            new OptionSpec("min-path", "Shortest accepted path length.", null, "L") { DefaultText = "110 × size² / 900" }),
-        new("generate arc", "Build the augmented ARC training set from task JSON files. Writes OUT/train.csv (demonstrations of every variant, translated), OUT/test.csv (test inputs of every variant) and OUT/tasks/ (the --tasks tasks, to score against). Read back by 'trm train --task arc --data OUT' and 'trm eval --data OUT'.",
-            "trm generate arc --tasks DIR --out DIR [options]",
-            new OptionSpec("tasks", "Folder of ARC task files (<id>.json): demonstrations train, test inputs are evaluated.", null, "DIR"),
-            new OptionSpec("train-tasks", "Optional folder of extra tasks used only for training (all their pairs).", null, "DIR"),
-            new OptionSpec("out", "Output folder.", null, "DIR"),
-            new OptionSpec("augmentations", "Augmented variants per task (dihedral transform + colour permutation) besides the original.", "8", "K"),
-            new OptionSpec("seed", "Random seed.", "42", "S")),
-        new("train", "Train a TRM and save the whole pipeline (puzzle text in, PredictedSolution text out) as an ML.NET model zip. Without --data: the built-in demo (generates 9×9 Sudoku with 40 givens, trains a CPU-sized model, evaluates it on held-out puzzles and solves one).",
-            "trm train [--task sudoku|maze|arc --data PATH] [options]",
-            new OptionSpec("task", "Puzzle family: sudoku, maze or arc.", "sudoku", "TASK"),
-            new OptionSpec("data", "Training data: a CSV of the task (ARC: a folder of 'trm generate arc').", null, "PATH") { DefaultText = "the built-in demo" },
-            new OptionSpec("valid", "Held-out data, evaluated during and after training.", null, "PATH"),
-            new OptionSpec("preset", "Starting configuration (see 'trm presets').", "tiny", "NAME"),
-            new OptionSpec("set", "Override a TrmOptions property, e.g. --set HiddenSize=128 --set LearningRate=2e-3 (case-insensitive).", null, "KEY=VALUE", Repeatable: true),
-            new OptionSpec("max-steps", "Stop after N optimiser steps.", null, "N") { DefaultText = "the preset's epochs; demo: 1500" },
-            new OptionSpec("max-minutes", "Stop (and save) after M minutes of training.", null, "M") { DefaultText = "none; demo: 3 unless --max-steps is given" },
-            new OptionSpec("out", "Model zip to write; also writes <out>.metrics.csv and <out>.metrics.png.", null, "MODEL.zip") { DefaultText = "trm-<task>.zip" },
-            new OptionSpec("checkpoints", "Checkpoint folder.", null, "DIR") { DefaultText = "<out>.checkpoints" },
-            new OptionSpec("checkpoint-every", "Steps between checkpoints.", "100", "N"),
-            new OptionSpec("resume", "Continue from the checkpoint in the checkpoint folder (same data and options)."),
-            new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
-            new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "all cores" },
-            new OptionSpec("verbose", "Show library log messages and stack traces.")) { Notes = "Ctrl+C stops training at the next step, writes a checkpoint and exits (code 130); run the same command with --resume to continue.\nOptions for --set: " + string.Join(", ", OptionSetter.Properties.Select(p => p.Name)) + "." },
-        new("eval", "Evaluate a model on labelled data: exact (whole puzzle), token and halt accuracy, mean supervision steps; Sudoku: by rating; ARC: pass@1/pass@2 after voting over augmentations.",
-            "trm eval --model MODEL.zip --data PATH [--json]",
-            new OptionSpec("model", "Model zip of 'trm train'.", null, "MODEL.zip"),
-            new OptionSpec("data", "Labelled data in the model's task format (ARC: folder of 'trm generate arc', test split).", null, "PATH"),
-            new OptionSpec("json", "Print one JSON object instead of text."),
-            new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
-            new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "all cores" },
-            new OptionSpec("verbose", "Show stack traces.")),
-        new("solve", "Solve puzzles with a model and print each answer as a grid (givens in [brackets] for Sudoku) and whether it is valid.",
-            "trm solve --model MODEL.zip (PUZZLE | --file PATH)",
-            new OptionSpec("model", "Model zip of 'trm train' (Sudoku or maze).", null, "MODEL.zip"),
-            new OptionSpec("file", "Puzzles to solve: a CSV of the task, or (Sudoku) one puzzle per line.", null, "PATH"),
-            new OptionSpec("limit", "Solve at most N puzzles of the file.", null, "N") { DefaultText = "all" },
-            new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
-            new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "all cores" },
-            new OptionSpec("verbose", "Show stack traces.")) { MaxPositionals = 1, Notes = "PUZZLE: Sudoku as 16 or 81 characters, '.' or '0' for blanks, e.g. 1.3.3..2.1.34..1" },
-        new("serve", "Serve a model zip over HTTP: POST /solve (JSON), GET /health, /model, /generate, and a page at / that shows the answer after each supervision step.",
-            "trm serve --model MODEL.zip [--urls URLS]",
-            new OptionSpec("model", "Model zip of 'trm train' (Sudoku or maze); read once, never written.", null, "MODEL.zip"),
-            new OptionSpec("urls", "Addresses to listen on, separated by ';' (port 0: any free port).", "http://127.0.0.1:5000", "URLS"),
-            new OptionSpec("device", "cpu, cuda or cuda:N.", "cpu", "DEVICE"),
-            new OptionSpec("threads", "CPU threads for TorchSharp.", null, "N") { DefaultText = "all cores" },
-            new OptionSpec("verbose", "Log every request (ASP.NET Core logging) and show stack traces.")) { Notes = "Ctrl+C stops the server. See docs/serving.md for the API." },
-        new("arc score", "Score an ARC Prize submission.json against tasks with known test outputs (pass@2: either attempt right).",
-            "trm arc score --tasks DIR --submission FILE",
-            new OptionSpec("tasks", "Folder of ARC task files with test outputs.", null, "DIR"),
-            new OptionSpec("submission", "submission.json to score.", null, "FILE"),
-            new OptionSpec("verbose", "Show stack traces.")),
-        ExportOnnxSpec,
-    };
-
-    private static string MainHelp()
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine("trm: train, evaluate and run TRM (Tiny Recursive Models, arXiv 2510.04871) on grid puzzles.");
-        sb.AppendLine();
-        sb.AppendLine("usage: trm <command> [options]      trm <command> --help for its options");
-        sb.AppendLine();
-        sb.AppendLine("commands:");
-        foreach (var s in Specs) sb.AppendLine("  " + s.Usage);
-        sb.AppendLine();
-        sb.AppendLine("Run 'trm train' with no options for the built-in demo (9×9 Sudoku on the CPU, about 3 minutes).");
-        return sb.ToString();
-    }
-
-    private static MLContext NewContext(ParsedArgs a, int seed = 0)
-    {
-        var ml = new MLContext(seed);
-        if (a.String("device") is { } device)
-        {
-            try { ml.GpuDeviceId = TrmDevice.ParseDeviceId(device); }
-            catch (ArgumentException) { throw new UsageException($"unknown device '{device}': use cpu, cuda or cuda:N."); }
-            ml.FallbackToCpu = false;
-        }
-        return ml;
-    }
+    /// <summary>An ML.NET context on the device of <c>--device</c> (validated by the parser; no silent CPU fallback).</summary>
+    private static MLContext NewContext(ParseResult r, CommonOptions common, int seed = 0) =>
+        new(seed) { GpuDeviceId = TrmDevice.ParseDeviceId(r.GetValue(common.Device)!), FallbackToCpu = false };
 
     /// <summary>
     /// Sets TorchSharp's CPU threads: all cores by default. On an idle 2-core machine two threads ran the tiny preset on
     /// 9×9 Sudoku 1.8× faster than one (20 s vs 36 s for 40 steps); when other processes keep the cores busy, OpenMP
     /// threads spin and one thread can be several times faster — then pass --threads 1.
     /// </summary>
-    private static void SetThreads(ParsedArgs a)
+    private static void SetThreads(ParseResult r, CommonOptions common)
     {
-        if (a.OptionalInt("threads", 1) is { } threads) TorchSharp.torch.set_num_threads(threads);
+        if (r.GetValue(common.Threads) is { } threads) TorchSharp.torch.set_num_threads(threads);
     }
 
     private static string Pct(double v) => (100 * v).ToString("F1", CultureInfo.InvariantCulture) + "%";

@@ -1,9 +1,12 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML.Trm.Data;
 
 namespace Microsoft.ML.Trm.Cli;
+
+using Command = System.CommandLine.Command; // not the namespace Microsoft.ML.Command
 
 public static partial class Cli
 {
@@ -16,7 +19,14 @@ public static partial class Cli
         _ => (11, 81, "sudoku 9×9"),
     };
 
-    private static int Presets(ParsedArgs a, Io io)
+    private static Command PresetsCommand(Io io)
+    {
+        var command = new Command("presets", "List the named TRM configurations with their size (trainable parameters for the preset's data shape).");
+        command.SetAction(_ => Presets(io));
+        return command;
+    }
+
+    private static int Presets(Io io)
     {
         var rows = new List<string[]> { new[] { "name", "data", "mixer", "hidden", "layers", "T", "n", "N_sup", "batch", "lr", "parameters" } };
         foreach (var name in TrmPresets.Names)
@@ -43,13 +53,29 @@ public static partial class Cli
         return sb.ToString();
     }
 
-    private static int GenerateSudoku(ParsedArgs a, Io io)
+    private static Command GenerateSudokuCommand(Io io)
     {
-        int count = a.Int("count", 1), size = a.Int("size"), seed = a.Int("seed");
-        if (size != 4 && size != 9) throw new UsageException($"option '--size' of 'trm generate sudoku' must be 4 or 9, got {size}.");
-        int givens = a.OptionalInt("givens", 0, size * size) ?? (size == 9 ? 28 : 8);
-        var options = new SudokuGeneratorOptions { Size = size, TargetGivens = givens, MinBacktracks = a.Int("min-backtracks", 0) };
-        string output = a.Required("out");
+        var count = Opt.Required<int>("--count", "N", "Number of puzzles.").AtLeast(1);
+        var output = Opt.Required<string>("--out", "FILE", "CSV file to write.");
+        var seed = Opt.Default("--seed", "S", "Random seed.", 0);
+        var size = Opt.Default("--size", "4|9", "Grid side: 4 or 9.", 9).Suggest("4", "9");
+        size.Validators.Add(r => { if (r.GetValueOrDefault<int>() is not (4 or 9)) r.AddError($"option '--size' of 'trm generate sudoku' must be 4 or 9, got {r.GetValueOrDefault<int>()}."); });
+        var givens = Opt.Optional<int?>("--givens", "G", "Target number of givens (more stay when no cell can be removed).", "28 for 9×9, 8 for 4×4").Between(0, 81);
+        var minBacktracks = Opt.Default("--min-backtracks", "B", "Only keep puzzles whose solver needs at least this many backtracks.", 0).AtLeast(0);
+        var command = new Command("sudoku", "Generate Sudoku puzzles with unique solutions as CSV (source,question,answer,rating; rating = solver backtracks).")
+            { count, output, seed, size, givens, minBacktracks };
+        command.SetAction(r =>
+        {
+            int n = r.GetValue(size);
+            var options = new SudokuGeneratorOptions { Size = n, TargetGivens = Math.Min(n * n, r.GetValue(givens) ?? (n == 9 ? 28 : 8)), MinBacktracks = r.GetValue(minBacktracks) };
+            return GenerateSudoku(options, r.GetValue(count), r.GetValue(seed), r.GetValue(output)!, io);
+        });
+        return command;
+    }
+
+    private static int GenerateSudoku(SudokuGeneratorOptions options, int count, int seed, string output, Io io)
+    {
+        int size = options.Size;
         var clock = Stopwatch.StartNew();
         var list = new List<PuzzleExample>(count);
         foreach (var e in SudokuGenerator.Generate(options, seed))
@@ -64,11 +90,23 @@ public static partial class Cli
         return Ok;
     }
 
-    private static int GenerateMaze(ParsedArgs a, Io io)
+    private static Command GenerateMazeCommand(Io io)
     {
-        int count = a.Int("count", 1), size = a.Int("size", 5, 200), seed = a.Int("seed");
-        var options = new MazeGeneratorOptions { Size = size, MinPathLength = a.OptionalInt("min-path", 1) };
-        string output = a.Required("out");
+        var count = Opt.Required<int>("--count", "N", "Number of mazes.").AtLeast(1);
+        var output = Opt.Required<string>("--out", "FILE", "CSV file to write.");
+        var seed = Opt.Default("--seed", "S", "Random seed.", 0);
+        var size = Opt.Default("--size", "N", "Grid side.", 30).Between(5, 200);
+        var minPath = Opt.Optional<int?>("--min-path", "L", "Shortest accepted path length.", "110 × size² / 900").AtLeast(1);
+        var command = new Command("maze", "Generate mazes with their shortest path as CSV (source,question,answer,rating; rating = path length).")
+            { count, output, seed, size, minPath };
+        command.SetAction(r => GenerateMaze(new MazeGeneratorOptions { Size = r.GetValue(size), MinPathLength = r.GetValue(minPath) },
+            r.GetValue(count), r.GetValue(seed), r.GetValue(output)!, io));
+        return command;
+    }
+
+    private static int GenerateMaze(MazeGeneratorOptions options, int count, int seed, string output, Io io)
+    {
+        int size = options.Size;
         var clock = Stopwatch.StartNew();
         var list = new List<PuzzleExample>(count);
         foreach (var e in MazeGenerator.Generate(options, seed))
@@ -83,15 +121,27 @@ public static partial class Cli
         return Ok;
     }
 
-    private static int GenerateArc(ParsedArgs a, Io io)
+    private static Command GenerateArcCommand(Io io)
     {
-        string tasksDir = a.Required("tasks"), output = a.Required("out");
-        int augmentations = a.Int("augmentations", 0), seed = a.Int("seed");
+        var tasks = Opt.Required<string>("--tasks", "DIR", "Folder of ARC task files (<id>.json): demonstrations train, test inputs are evaluated.");
+        var trainTasks = Opt.Optional<string>("--train-tasks", "DIR", "Optional folder of extra tasks used only for training (all their pairs).");
+        var output = Opt.Required<string>("--out", "DIR", "Output folder.");
+        var augmentations = Opt.Default("--augmentations", "K", "Augmented variants per task (dihedral transform + colour permutation) besides the original.", 8).AtLeast(0);
+        var seed = Opt.Default("--seed", "S", "Random seed.", 42);
+        var command = new Command("arc", "Build the augmented ARC training set from task JSON files. Writes OUT/train.csv (demonstrations of every variant, translated), " +
+            "OUT/test.csv (test inputs of every variant) and OUT/tasks/ (the --tasks tasks, to score against). Read back by 'trm train --task arc --data OUT' and 'trm eval --data OUT'.")
+            { tasks, trainTasks, output, augmentations, seed };
+        command.SetAction(r => GenerateArc(r.GetValue(tasks)!, r.GetValue(trainTasks), r.GetValue(output)!, r.GetValue(augmentations), r.GetValue(seed), io));
+        return command;
+    }
+
+    private static int GenerateArc(string tasksDir, string? trainDirOption, string output, int augmentations, int seed, Io io)
+    {
         if (!Directory.Exists(tasksDir)) throw new CliException($"{tasksDir}: folder not found.");
         var evalTasks = ArcFile.ReadFolder(tasksDir).ToList();
         if (evalTasks.Count == 0) throw new CliException($"{tasksDir}: no *.json task files.");
         var subsets = new List<ArcSubsetTask>();
-        if (a.String("train-tasks") is { } trainDir)
+        if (trainDirOption is { } trainDir)
         {
             if (!Directory.Exists(trainDir)) throw new CliException($"{trainDir}: folder not found.");
             subsets.AddRange(ArcFile.ReadFolder(trainDir).Select(t => new ArcSubsetTask(t, "training", false)));
@@ -115,9 +165,17 @@ public static partial class Cli
         return Ok;
     }
 
-    private static int ArcScore(ParsedArgs a, Io io)
+    private static Command ArcScoreCommand(Io io)
     {
-        string tasksDir = a.Required("tasks"), submissionPath = a.Required("submission");
+        var tasks = Opt.Required<string>("--tasks", "DIR", "Folder of ARC task files with test outputs.");
+        var submission = Opt.Required<string>("--submission", "FILE", "submission.json to score.");
+        var command = new Command("score", "Score an ARC Prize submission.json against tasks with known test outputs (pass@2: either attempt right).") { tasks, submission };
+        command.SetAction(r => ArcScore(r.GetValue(tasks)!, r.GetValue(submission)!, io));
+        return command;
+    }
+
+    private static int ArcScore(string tasksDir, string submissionPath, Io io)
+    {
         if (!Directory.Exists(tasksDir)) throw new CliException($"{tasksDir}: folder not found.");
         if (!File.Exists(submissionPath)) throw new CliException($"{submissionPath}: file not found.");
         var tasks = ArcFile.ReadFolder(tasksDir).ToList();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -7,21 +8,35 @@ using Microsoft.ML.Trm.Data;
 
 namespace Microsoft.ML.Trm.Cli;
 
+using Command = System.CommandLine.Command; // not the namespace Microsoft.ML.Command
+
 public static partial class Cli
 {
     /// <summary>Metrics of one evaluation: overall, by rating (when the data has ratings), ARC pass@k (when voting was possible).</summary>
     internal sealed record EvalResult(TrmMetrics Metrics, IReadOnlyList<(string Rating, long Count, double Exact)> ByRating, double? PassAt1, double? PassAt2);
 
-    private static int Eval(ParsedArgs a, Io io)
+    private static Command EvalCommand(Io io, CommonOptions common)
     {
-        var ml = NewContext(a);
-        string modelPath = a.Required("model"), dataPath = a.Required("data");
-        var loaded = ModelFile.Load(ml, modelPath);
-        SetThreads(a);
+        var model = Opt.Required<string>("--model", "MODEL.zip", "Model zip of 'trm train'.");
+        var data = Opt.Required<string>("--data", "PATH", "Labelled data in the model's task format (ARC: folder of 'trm generate arc', test split).");
+        var json = Opt.Flag("--json", "Print one JSON object instead of text.");
+        var command = common.AddTo(new Command("eval", "Evaluate a model on labelled data: exact (whole puzzle), token and halt accuracy, mean supervision steps; " +
+            "Sudoku: by rating; ARC: pass@1/pass@2 after voting over augmentations.") { model, data, json });
+        command.SetAction(r =>
+        {
+            var ml = NewContext(r, common);
+            var loaded = ModelFile.Load(ml, r.GetValue(model)!);
+            SetThreads(r, common);
+            return Eval(ml, loaded, r.GetValue(model)!, r.GetValue(data)!, r.GetValue(json), io);
+        });
+        return command;
+    }
+
+    private static int Eval(MLContext ml, ModelFile.Loaded loaded, string modelPath, string dataPath, bool json, Io io)
+    {
         var data = Tasks.Load(loaded.Task, dataPath, ArcSplit.Test);
         if (data.Codec.Id != loaded.Codec.Id)
             throw new CliException($"{dataPath}: puzzles of '{data.Codec.Id}', but the model {modelPath} was trained on '{loaded.Codec.Id}'.");
-        bool json = a.Flag("json");
         var quiet = json ? new Io(TextWriter.Null, io.Err, false, io.Verbose, io.Cancel) : io;
         var r = Evaluate(ml, loaded, data, quiet);
         if (json)
@@ -139,31 +154,46 @@ public static partial class Cli
         return (lo, $"{lo.ToString(CultureInfo.InvariantCulture)}-{(Math.Pow(10, k + 1) - 1).ToString(CultureInfo.InvariantCulture)}");
     }
 
-    private static int Solve(ParsedArgs a, Io io)
+    private static Command SolveCommand(Io io, CommonOptions common)
     {
-        var ml = NewContext(a);
-        string modelPath = a.Required("model");
-        var loaded = ModelFile.Load(ml, modelPath);
-        SetThreads(a);
+        var model = Opt.Required<string>("--model", "MODEL.zip", "Model zip of 'trm train' (Sudoku or maze).");
+        var file = Opt.Optional<string>("--file", "PATH", "Puzzles to solve: a CSV of the task, or (Sudoku) one puzzle per line.");
+        var limit = Opt.Optional<int?>("--limit", "N", "Solve at most N puzzles of the file.", "all").AtLeast(1);
+        var puzzle = new Argument<string?>("PUZZLE") { Description = "Sudoku as 16 or 81 characters, '.' or '0' for blanks, e.g. 1.3.3..2.1.34..1", Arity = ArgumentArity.ZeroOrOne };
+        var command = common.AddTo(new Command("solve", "Solve puzzles with a model and print each answer as a grid (givens in [brackets] for Sudoku) and whether it is valid. " +
+            "Puzzles whose givens contradict each other are refused.") { puzzle, model, file, limit });
+        command.SetAction(r =>
+        {
+            var ml = NewContext(r, common);
+            var loaded = ModelFile.Load(ml, r.GetValue(model)!);
+            SetThreads(r, common);
+            return Solve(ml, loaded, r.GetValue(model)!, r.GetValue(puzzle), r.GetValue(file), r.GetValue(limit), io);
+        });
+        return command;
+    }
+
+    private static int Solve(MLContext ml, ModelFile.Loaded loaded, string modelPath, string? positional, string? fileOption, int? limitOption, Io io)
+    {
         if (loaded.UsesPuzzleId) throw new CliException($"{modelPath}: 'trm solve' handles Sudoku and maze models; ARC models need the augmented test set: use 'trm eval'.");
         List<string> puzzles;
-        if (a.String("file") is { } file)
+        if (fileOption is { } file)
         {
-            if (a.Positionals.Count > 0) throw new UsageException("give either a PUZZLE or --file, not both.");
+            if (positional is not null) throw new UsageException("give either a PUZZLE or --file, not both.");
             if (!File.Exists(file)) throw new CliException($"{file}: file not found.");
             string first = File.ReadLines(file).FirstOrDefault() ?? "";
             if (first.StartsWith("source,", StringComparison.Ordinal)) puzzles = Tasks.Load(loaded.Task, file).Examples.Select(e => e.Puzzle).ToList();
             else if (loaded.Codec is SudokuCodec s) puzzles = SudokuFile.ReadLines(file, s.Size).Select(e => e.Puzzle).ToList();
             else throw new CliException($"{file}, row 1: expected a CSV header 'source,question,answer,rating'.");
         }
-        else if (a.Positionals.Count == 1) puzzles = new List<string> { a.Positionals[0] };
+        else if (positional is not null) puzzles = new List<string> { positional };
         else throw new UsageException("'trm solve' needs a PUZZLE or --file PATH (see 'trm solve --help').");
-        if (a.OptionalInt("limit", 1) is { } limit) puzzles = puzzles.Take(limit).ToList();
+        if (limitOption is { } limit) puzzles = puzzles.Take(limit).ToList();
         for (int i = 0; i < puzzles.Count; i++)
         {
-            string puzzle = puzzles[i];
-            try { loaded.Codec.Encode(puzzle); }
-            catch (PuzzleFormatException e) { throw new CliException((a.Has("file") ? $"{a.String("file")}, puzzle {i + 1}: " : "puzzle: ") + e.Message, e); }
+            string where = fileOption is not null ? $"{fileOption}, puzzle {i + 1}: " : "puzzle: ";
+            try { loaded.Codec.Encode(puzzles[i]); }
+            catch (PuzzleFormatException e) { throw new CliException(where + e.Message, e); }
+            if (PuzzleChecks.FindContradiction(loaded.Codec, puzzles[i]) is { } contradiction) throw new CliException(where + contradiction);
         }
         int valid = 0;
         for (int i = 0; i < puzzles.Count; i++)

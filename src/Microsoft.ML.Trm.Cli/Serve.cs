@@ -1,22 +1,38 @@
-using System.Reflection;
+using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.Trm.Data;
 
 namespace Microsoft.ML.Trm.Cli;
 
+using Command = System.CommandLine.Command; // not the namespace Microsoft.ML.Command
+
 public static partial class Cli
 {
-    private static int Serve(ParsedArgs a, Io io)
+    private static Command ServeCommand(Io io, CommonOptions common)
     {
-        var ml = NewContext(a);
-        string modelPath = a.Required("model");
-        var model = ServeModel.Load(ml, modelPath);
-        SetThreads(a);
-        var urls = a.Required("urls").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var model = Opt.Required<string>("--model", "MODEL.zip", "Model zip of 'trm train' (Sudoku or maze); read once, never written.");
+        var urls = Opt.Default("--urls", "URLS", "Addresses to listen on, separated by ';' (port 0: any free port).", "http://127.0.0.1:5000");
+        var command = common.AddTo(new Command("serve", "Serve a model zip over HTTP: POST /solve (JSON), GET /health, /model, /generate, and a page at / " +
+            "that shows the answer after each supervision step. Ctrl+C stops the server; see docs/serving.md for the API.") { model, urls });
+        command.SetAction(r =>
+        {
+            var ml = NewContext(r, common);
+            var loaded = ServeModel.Load(ml, r.GetValue(model)!);
+            SetThreads(r, common);
+            return Serve(loaded, r.GetValue(model)!, r.GetValue(urls)!, io);
+        });
+        return command;
+    }
+
+    private static int Serve(ServeModel model, string modelPath, string urlList, Io io)
+    {
+        var urls = urlList.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (urls.Length == 0) throw new UsageException("--urls needs at least one address, e.g. http://127.0.0.1:5000.");
         var app = TrmServer.Build(model, urls, io.Verbose);
         try { app.StartAsync(io.Cancel).GetAwaiter().GetResult(); }
@@ -63,11 +79,12 @@ public sealed class ServeModel
     }
 
     /// <summary>Solves one puzzle and records the answer after every supervision step.</summary>
-    /// <exception cref="PuzzleFormatException">The text is not a puzzle of the model's format.</exception>
+    /// <exception cref="PuzzleFormatException">The text is not a puzzle of the model's format, or its givens contradict each other.</exception>
     public ServeSolution Solve(string puzzle)
     {
         var codec = Loaded.Codec;
         int[] tokens = codec.Encode(puzzle);
+        if (PuzzleChecks.FindContradiction(codec, puzzle) is { } contradiction) throw new PuzzleFormatException(contradiction);
         var s = Loaded.Trm.Predict(new[] { tokens }, recordSteps: true)[0];
         string solution = codec.Decode(s.Tokens);
         var steps = new List<ServeStep>();
@@ -125,10 +142,48 @@ public static class TrmServer
         builder.WebHost.UseUrls(urls.ToArray());
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DrainBytes);
         builder.Logging.ClearProviders();
-        if (logRequests) builder.Logging.AddSimpleConsole();
+        builder.Logging.AddSimpleConsole();
+        if (!logRequests) builder.Logging.SetMinimumLevel(LogLevel.Error); // server-side failures are always logged (stderr)
         var app = builder.Build();
+        UseJsonErrors(app);
         Map(app, model);
         return app;
+    }
+
+    /// <summary>
+    /// Every error is a JSON object <c>{"error": "..."}</c>: responses that the framework ends without a body (405,
+    /// a query value that does not bind, ...) get one; an exception is logged and answered with a 500 that names no
+    /// internals. Malformed requests are answered 4xx by the endpoints themselves and never reach the 500.
+    /// </summary>
+    public static void UseJsonErrors(WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.ML.Trm.Cli.TrmServer");
+        app.Use(async (ctx, next) =>
+        {
+            try { await next(ctx); }
+            catch (Exception e) when (!ctx.Response.HasStarted && e is not OperationCanceledException)
+            {
+                if (e is BadHttpRequestException bad)
+                {
+                    await WriteError(ctx, bad.StatusCode, "bad request: " + bad.Message);
+                    return;
+                }
+                log.LogError(e, "{Method} {Path} failed", ctx.Request.Method, ctx.Request.Path);
+                await WriteError(ctx, StatusCodes.Status500InternalServerError, "internal error (logged on the server).");
+            }
+        });
+        app.UseStatusCodePages(async status =>
+        {
+            var ctx = status.HttpContext;
+            await WriteError(ctx, ctx.Response.StatusCode, $"{ctx.Response.StatusCode} for {ctx.Request.Method} {ctx.Request.Path}: see GET /, POST /solve, GET /health, /model, /generate.");
+        });
+    }
+
+    private static Task WriteError(HttpContext ctx, int status, string message)
+    {
+        ctx.Response.Clear();
+        ctx.Response.StatusCode = status;
+        return ctx.Response.WriteAsJsonAsync(new { error = message }, Json);
     }
 
     /// <summary>Maps <c>/</c>, <c>/health</c>, <c>/model</c>, <c>/generate</c> and <c>/solve</c>.</summary>
@@ -153,12 +208,15 @@ public static class TrmServer
             if (tooLarge) return Error(413, $"request body over {MaxBodyBytes} bytes.");
             JsonDocument doc;
             try { doc = JsonDocument.Parse(body); }
-            catch (JsonException e) { return Error(400, "request body is not valid JSON: " + e.Message); }
+            catch (Exception e) when (e is JsonException or ArgumentException or DecoderFallbackException) { return Error(400, "request body is not valid JSON: " + e.Message); }
             using (doc)
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("puzzle", out var p) || p.ValueKind != JsonValueKind.String)
                     return Error(400, "expected a JSON object {\"puzzle\": \"...\"}.");
-                try { return Results.Json(model.Solve(p.GetString()!), Json); }
+                string puzzle;
+                try { puzzle = p.GetString()!; }
+                catch (InvalidOperationException) { return Error(400, "\"puzzle\" is not valid UTF-8 text."); }
+                try { return Results.Json(model.Solve(puzzle), Json); }
                 catch (PuzzleFormatException e) { return Error(400, e.Message); }
             }
         });

@@ -1,9 +1,12 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trm.Data;
 
 namespace Microsoft.ML.Trm.Cli;
+
+using Command = System.CommandLine.Command; // not the namespace Microsoft.ML.Command
 
 public static partial class Cli
 {
@@ -26,151 +29,200 @@ public static partial class Cli
         public void Report(TrmProgress value) => report(value);
     }
 
-    private sealed class TextRow
+    /// <summary>Text rows for training: puzzle and solution.</summary>
+    public sealed class TextRow
     {
         public string Puzzle { get; set; } = "";
         public string Solution { get; set; } = "";
     }
 
-    private static int Train(ParsedArgs a, Io io)
+    /// <summary>What <c>trm train</c> was asked to do, resolved from the command line (the options are final).</summary>
+    internal sealed record TrainRequest(string Task, string? DataPath, string? ValidPath, string Preset, TrmOptions Options, double? MaxMinutes,
+        string Output, string Checkpoints, int CheckpointEvery, bool Resume, string? EmitCode)
     {
-        bool demo = !a.Has("data");
-        string task = Tasks.CheckName(a.String("task")!);
+        public bool Demo => DataPath is null;
+    }
+
+    private static Command TrainCommand(Io io, CommonOptions common)
+    {
+        var task = Opt.Default("--task", "TASK", "Puzzle family: sudoku, maze or arc.", "sudoku").Suggest(Tasks.Names);
+        var data = Opt.Optional<string>("--data", "PATH", "Training data: a CSV of the task (ARC: a folder of 'trm generate arc').", "the built-in demo");
+        var valid = Opt.Optional<string>("--valid", "PATH", "Held-out data, evaluated during and at the end of training.");
+        var preset = Opt.Default("--preset", "NAME", "Starting configuration (see 'trm presets').", TrmPresets.Tiny).Suggest(TrmPresets.Names.ToArray());
+        var set = new Option<string[]>("--set") { Description = "Override a TrmOptions property, e.g. --set HiddenSize=128 --set LearningRate=2e-3 (case-insensitive; repeatable). " +
+            "Options: " + string.Join(", ", OptionSetter.Properties.Select(p => p.Name)) + ".", HelpName = "KEY=VALUE" };
+        set.CompletionSources.Add(OptionSetter.Properties.Select(p => p.Name + "=").ToArray());
+        var maxSteps = Opt.Optional<int?>("--max-steps", "N", "Stop after N optimiser steps.", "the preset's epochs; demo: 1500").AtLeast(1);
+        var maxMinutes = Opt.Optional<double?>("--max-minutes", "M", "Stop (and save) after M minutes of training.", "none; demo: 3 unless --max-steps is given").AtLeast(0);
+        var output = Opt.Optional<string>("--out", "MODEL.zip", "Model zip to write; also writes <out>.metrics.csv and <out>.metrics.png.", "trm-<task>.zip");
+        var checkpoints = Opt.Optional<string>("--checkpoints", "DIR", "Checkpoint folder.", "<out>.checkpoints");
+        var checkpointEvery = Opt.Default("--checkpoint-every", "N", "Steps between checkpoints.", 100).AtLeast(1);
+        var resume = Opt.Flag("--resume", "Continue from the checkpoint in the checkpoint folder (same data and options).");
+        var emitCode = Opt.Optional<string>("--emit-code", "DIR", "Also write C# for the model: <name>.consumption.cs (ModelInput, ModelOutput, Predict) and <name>.training.cs (the pipeline trained). Sudoku and maze.");
+        var command = common.AddTo(new Command("train", "Train a TRM and save the whole pipeline (puzzle text in, PredictedSolution text out) as an ML.NET model zip. " +
+            "Without --data: the built-in demo (generates 9×9 Sudoku with 40 givens, trains a CPU-sized model, evaluates it on held-out puzzles and solves one). " +
+            "Ctrl+C stops training at the next step, writes a checkpoint and exits (code 130); run the same command with --resume to continue.")
+            { task, data, valid, preset, set, maxSteps, maxMinutes, output, checkpoints, checkpointEvery, resume, emitCode });
+        command.SetAction(r =>
+        {
+            var request = ResolveTrainRequest(r.GetValue(task)!, r.GetValue(data), r.GetValue(valid), r.GetValue(preset)!, r.GetValue(set) ?? Array.Empty<string>(),
+                r.GetValue(maxSteps), r.GetValue(maxMinutes), r.GetValue(output), r.GetValue(checkpoints), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(emitCode));
+            var ml = NewContext(r, common, request.Options.Seed);
+            SetThreads(r, common);
+            return Train(ml, request, io);
+        });
+        return command;
+    }
+
+    /// <summary>The options piece: preset, demo settings, <c>--set</c>, limits, output paths; every mistake is a usage error.</summary>
+    internal static TrainRequest ResolveTrainRequest(string task, string? data, string? valid, string preset, IEnumerable<string> assignments,
+        int? maxSteps, double? maxMinutes, string? output, string? checkpoints, int checkpointEvery, bool resume, string? emitCode)
+    {
+        bool demo = data is null;
+        Tasks.CheckName(task);
         if (demo && task != "sudoku") throw new UsageException($"'trm train --task {task}' needs --data PATH (the built-in demo is Sudoku).");
-        if (a.Has("valid") && demo) throw new UsageException("--valid needs --data (the built-in demo makes its own held-out set).");
-        string preset = a.String("preset")!;
+        if (valid is not null && demo) throw new UsageException("--valid needs --data (the built-in demo makes its own held-out set).");
+        if (emitCode is not null && task == "arc") throw new UsageException("--emit-code writes code for Sudoku and maze models (ARC models read pre-augmented token rows).");
         if (!TrmPresets.Names.Contains(preset)) throw new UsageException($"unknown preset '{preset}': use one of {string.Join(", ", TrmPresets.Names)}.");
         var options = TrmPresets.Create(preset);
         if (demo) Demo.Configure(options);
-        foreach (var assignment in a.All("set")) OptionSetter.Apply(options, assignment);
-        if (a.OptionalInt("max-steps", 1) is { } maxSteps) options.MaxSteps = maxSteps;
+        foreach (var assignment in assignments) OptionSetter.Apply(options, assignment);
+        if (maxSteps is { } steps) options.MaxSteps = steps;
         else if (demo) options.MaxSteps = Demo.MaxSteps;
-        double? maxMinutes = a.OptionalDouble("max-minutes") ?? (demo && !a.Has("max-steps") ? Demo.MaxMinutes : null);
+        maxMinutes ??= demo && maxSteps is null ? Demo.MaxMinutes : null;
         try { options.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new UsageException("--set: " + e.Message.Split('\n')[0].Replace(" (Parameter", " (option")); }
-        string output = a.String("out") ?? $"trm-{task}.zip";
-        string checkpoints = a.String("checkpoints") ?? output + ".checkpoints";
-        int checkpointEvery = a.Int("checkpoint-every", 1);
-        var ml = NewContext(a, options.Seed);
-        SetThreads(a);
-        if (io.Verbose) ml.Log += (_, e) => { if (e.Source.StartsWith("Trm", StringComparison.Ordinal)) { io.EndLine(); io.Err.WriteLine(e.Message); } };
+        output ??= $"trm-{task}.zip";
+        return new TrainRequest(task, data, valid, preset, options, maxMinutes, output, checkpoints ?? output + ".checkpoints", checkpointEvery, resume, emitCode);
+    }
 
-        // Data.
-        LoadedData train, valid;
+    /// <summary><c>trm train</c>: data, pipeline, fit, report.</summary>
+    internal static int Train(MLContext ml, TrainRequest request, Io io)
+    {
+        if (io.Verbose) ml.Log += (_, e) => { if (e.Source.StartsWith("Trm", StringComparison.Ordinal)) { io.EndLine(); io.Err.WriteLine(e.Message); } };
         var clock = Stopwatch.StartNew();
-        if (demo)
+        var (train, valid) = LoadTrainingData(request, io);
+        var options = request.Options;
+        var pipeline = new TrainingPipeline(ml, train.Codec, request.Task == "arc", options, train, valid);
+        io.Line(DescribeRun(request, train, valid));
+        var fit = FitPipeline(pipeline, request, io);
+        var model = pipeline.Complete(fit.Trm);
+        ModelFile.Save(ml, model, ModelFile.InputSchema(ml, pipeline.Arc), request.Output);
+        io.Line($"trained {fit.Trm.TrainedSteps} steps in {clock.Elapsed.TotalSeconds:F0} s; model saved to {request.Output} ({new FileInfo(request.Output).Length / 1024.0:F0} KiB); " +
+            $"curves in {request.Output}.metrics.csv and {request.Output}.metrics.png");
+        if (request.EmitCode is { } dir) io.Line(CodeEmitter.Write(dir, request, train.Codec));
+        ReportHeldOut(ml, request, valid, fit.FinalValidation, io);
+        return Ok;
+    }
+
+    /// <summary>The data piece: the demo's generated Sudoku, or the task's files.</summary>
+    private static (LoadedData Train, LoadedData? Valid) LoadTrainingData(TrainRequest request, Io io)
+    {
+        if (request.Demo)
         {
-            io.Line($"trm train: built-in demo: {Demo.Size}×{Demo.Size} Sudoku with {Demo.Givens} givens, {Demo.TrainCount} training and {Demo.ValidCount} held-out puzzles, preset '{preset}'.");
+            io.Line($"trm train: built-in demo: {Demo.Size}×{Demo.Size} Sudoku with {Demo.Givens} givens, {Demo.TrainCount} training and {Demo.ValidCount} held-out puzzles, preset '{request.Preset}'.");
             var generator = new SudokuGeneratorOptions { Size = Demo.Size, TargetGivens = Demo.Givens };
             var trainList = SudokuGenerator.Generate(generator, Demo.TrainSeed).Take(Demo.TrainCount).ToList();
             var seen = trainList.Select(e => e.Puzzle).ToHashSet();
             var validList = SudokuGenerator.Generate(generator, Demo.ValidSeed).Where(e => !seen.Contains(e.Puzzle)).Take(Demo.ValidCount).ToList();
             var codec = new SudokuCodec(Demo.Size);
-            train = new LoadedData("sudoku", codec, trainList);
-            valid = new LoadedData("sudoku", codec, validList);
+            return (new LoadedData("sudoku", codec, trainList), new LoadedData("sudoku", codec, validList));
         }
-        else
-        {
-            train = Tasks.Load(task, a.Required("data"), ArcSplit.Train);
-            valid = a.String("valid") is { } v ? Tasks.Load(task, v, task == "arc" ? ArcSplit.Test : ArcSplit.Train) : null!;
-            if (valid is not null && valid.Codec.Id != train.Codec.Id)
-                throw new CliException($"{a.String("valid")}: puzzles of '{valid.Codec.Id}', but the training data holds '{train.Codec.Id}'.");
-        }
-        var codecUsed = train.Codec;
-        bool arc = task == "arc";
-        if (arc)
-        {
-            options.PuzzleIdColumnName = PuzzleDataViews.Columns.PuzzleId;
-            int maxId = train.Examples.Concat(valid?.Examples ?? Array.Empty<PuzzleExample>()).Max(e => e.PuzzleId);
-            options.NumPuzzleIdentifiers = Math.Max(options.NumPuzzleIdentifiers ?? 0, maxId + 1);
-        }
+        var train = Tasks.Load(request.Task, request.DataPath!, ArcSplit.Train);
+        var valid = request.ValidPath is { } v ? Tasks.Load(request.Task, v, request.Task == "arc" ? ArcSplit.Test : ArcSplit.Train) : null;
+        if (valid is not null && valid.Codec.Id != train.Codec.Id)
+            throw new CliException($"{request.ValidPath}: puzzles of '{valid.Codec.Id}', but the training data holds '{train.Codec.Id}'.");
+        return (train, valid);
+    }
 
-        // Fitted pieces: puzzle encoder (saved), solution encoder (training only), TRM, decoder (saved).
-        var puzzleEncoder = ml.Transforms.EncodePuzzle(PuzzleDataViews.Columns.PuzzleTokens, PuzzleDataViews.Columns.Puzzle, codecUsed);
-        var solutionEncoder = ml.Transforms.EncodePuzzle(PuzzleDataViews.Columns.SolutionTokens, PuzzleDataViews.Columns.Solution, codecUsed);
-        IDataView TokenView(LoadedData d, out PuzzleEncodingTransformer encoder)
-        {
-            if (arc)
-            {
-                // ARC rows carry tokens translated on the canvas, which the text alone cannot give: train on them directly.
-                var view = PuzzleDataViews.FromExamples(ml, d.Examples, codecUsed);
-                encoder = puzzleEncoder.Fit(view);
-                return view;
-            }
-            var text = ml.Data.LoadFromEnumerable(d.Examples.Select(e => new TextRow { Puzzle = e.Puzzle, Solution = e.Solution }).ToList());
-            encoder = puzzleEncoder.Fit(text);
-            var withPuzzle = encoder.Transform(text);
-            return solutionEncoder.Fit(withPuzzle).Transform(withPuzzle);
-        }
-        var trainView = TokenView(train, out var fittedEncoder);
-        var validView = valid is null ? null : TokenView(valid, out _);
-        if (validView is not null && options.EvaluateEverySteps == 0) options.EvaluateEverySteps = Math.Max(options.LogEverySteps, 100);
+    private static string DescribeRun(TrainRequest request, LoadedData train, LoadedData? valid)
+    {
+        var o = request.Options;
+        var codec = train.Codec;
+        long steps = Math.Min(o.MaxSteps ?? long.MaxValue, (long)o.Epochs * Math.Max(1, train.Examples.Count / Math.Min(o.BatchSize, train.Examples.Count)));
+        return $"training on {train.Examples.Count:N0} puzzles ({codec.Id}, {codec.SequenceLength} tokens){(valid is null ? "" : $", validating on {valid.Examples.Count:N0}")}: " +
+            $"hidden {o.HiddenSize}, layers {o.Layers}, T={o.OuterCycles} n={o.InnerCycles} N_sup={o.MaxSupervisionSteps}, batch {o.BatchSize}, lr {OptionSetter.Format(o.LearningRate)}, " +
+            $"{o.CountParameters(codec.VocabSize, codec.SequenceLength):N0} parameters, {steps:N0} steps" +
+            (request.MaxMinutes is { } mm ? $" or {mm.ToString("0.##", CultureInfo.InvariantCulture)} min" : "") + ".";
+    }
 
-        long steps = Math.Min(options.MaxSteps ?? long.MaxValue, (long)options.Epochs * Math.Max(1, train.Examples.Count / Math.Min(options.BatchSize, train.Examples.Count)));
-        io.Line($"training on {train.Examples.Count:N0} puzzles ({codecUsed.Id}, {codecUsed.SequenceLength} tokens){(valid is null ? "" : $", validating on {valid.Examples.Count:N0}")}: " +
-            $"hidden {options.HiddenSize}, layers {options.Layers}, T={options.OuterCycles} n={options.InnerCycles} N_sup={options.MaxSupervisionSteps}, batch {options.BatchSize}, lr {OptionSetter.Format(options.LearningRate)}, " +
-            $"{options.CountParameters(codecUsed.VocabSize, codecUsed.SequenceLength):N0} parameters, {steps:N0} steps" + (maxMinutes is { } mm ? $" or {mm.ToString("0.##", CultureInfo.InvariantCulture)} min" : "") + ".");
+    /// <summary>What the fit piece returns: the trained TRM and the held-out metrics of its last step (the one evaluation at the end).</summary>
+    private sealed record FitResult(TrmTransformer Trm, TrmMetrics? FinalValidation);
 
-        // Metrics log (continued on --resume).
-        string metricsCsv = output + ".metrics.csv", metricsPng = output + ".metrics.png";
-        bool resume = a.Flag("resume");
-        if (resume && !(Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints).Any()))
-            io.Line($"--resume: no checkpoint in {checkpoints}; starting from scratch.");
-        var rows = resume ? TrainingLog.ReadCsv(metricsCsv) : new List<MetricsRow>();
-        var progress = new SyncProgress(p =>
-        {
-            rows.RemoveAll(r => r.Step >= p.Step);
-            rows.Add(TrainingLog.From(p));
-            string line = $"step {p.Step}/{p.TotalSteps}  {p.ExamplesPerSecond:F0} ex/s  loss {p.Loss:F4}";
-            if (p.Train is { Count: > 0 } t) line += $"  train exact {Pct(t.ExactAccuracy)} token {Pct(t.TokenAccuracy)}";
-            if (p.Remaining is { } r) line += $"  ETA {Eta(r)}";
-            if (p.Validation is { } v) io.Line(line + $"  | valid exact {Pct(v.ExactAccuracy)} token {Pct(v.TokenAccuracy)} halt {Pct(v.HaltAccuracy)} steps {v.MeanSteps:F1}");
-            else io.Status(line);
-        });
-        var settings = new TrmFitSettings
-        {
-            ValidationData = validView,
-            Progress = progress,
-            CancellationToken = io.Cancel,
-            MaxDuration = maxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
-            CheckpointDirectory = checkpoints,
-            CheckpointEverySteps = checkpointEvery,
-            Resume = resume,
-        };
-
-        TrmTransformer trm;
+    /// <summary>The fit piece: trains with checkpoints and progress, keeps the metrics log and chart (also when interrupted).</summary>
+    private static FitResult FitPipeline(TrainingPipeline pipeline, TrainRequest request, Io io)
+    {
+        string metricsCsv = request.Output + ".metrics.csv", metricsPng = request.Output + ".metrics.png";
+        if (request.Resume && !(Directory.Exists(request.Checkpoints) && Directory.EnumerateFiles(request.Checkpoints).Any()))
+            io.Line($"--resume: no checkpoint in {request.Checkpoints}; starting from scratch.");
+        var rows = request.Resume ? TrainingLog.ReadCsv(metricsCsv) : new List<MetricsRow>();
+        TrmProgress? last = null;
         try
         {
-            trm = ml.Transforms.Trm(options).Fit(trainView, settings);
+            var trm = ProgressDisplay.Run(io, "training", display =>
+            {
+                var settings = new TrmFitSettings
+                {
+                    ValidationData = pipeline.ValidTokens,
+                    Progress = new SyncProgress(p => { last = p; rows.RemoveAll(r => r.Step >= p.Step); rows.Add(TrainingLog.From(p)); ShowProgress(p, request.MaxMinutes, display); }),
+                    CancellationToken = io.Cancel,
+                    MaxDuration = request.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
+                    CheckpointDirectory = request.Checkpoints,
+                    CheckpointEverySteps = request.CheckpointEvery,
+                    Resume = request.Resume,
+                };
+                return pipeline.Fit(settings);
+            });
+            WriteCurves(rows, metricsCsv, metricsPng, request.Output);
+            return new FitResult(trm, last is { Validation: { } v } && last.Step == trm.TrainedSteps ? v : null);
         }
         catch (OperationCanceledException)
         {
             io.EndLine();
-            WriteCurves(rows, metricsCsv, metricsPng, output);
-            throw new OperationCanceledException($"Training stopped; checkpoint in {checkpoints}. Run the same command with --resume to continue.");
+            WriteCurves(rows, metricsCsv, metricsPng, request.Output);
+            throw new OperationCanceledException($"Training stopped; checkpoint in {request.Checkpoints}. Run the same command with --resume to continue.");
         }
-        io.EndLine();
-        var decoder = ml.Transforms.DecodePuzzle("PredictedSolution", trm.Options.PredictedTokensColumnName, codecUsed).Fit(trm.Transform(fittedEncoder.Transform(trainView)));
-        var model = ModelFile.Chain(fittedEncoder, trm, decoder);
-        ModelFile.Save(ml, model, ModelFile.InputSchema(ml, arc), output);
-        WriteCurves(rows, metricsCsv, metricsPng, output);
-        io.Line($"trained {trm.TrainedSteps} steps in {clock.Elapsed.TotalSeconds:F0} s; model saved to {output} ({new FileInfo(output).Length / 1024.0:F0} KiB); curves in {metricsCsv} and {metricsPng}");
+    }
 
-        if (valid is not null)
+    /// <summary>One progress report: the bar moves with the steps or with the time limit, whichever is further along.</summary>
+    private static void ShowProgress(TrmProgress p, double? maxMinutes, ProgressDisplay display)
+    {
+        double fraction = p.TotalSteps > 0 ? (double)p.Step / p.TotalSteps : 0;
+        TimeSpan? remaining = p.Remaining;
+        if (maxMinutes is { } m && m > 0)
         {
-            var loaded = ModelFile.Load(new MLContext(), output);
-            var result = Evaluate(ml, loaded, valid, io);
-            io.Line($"held-out ({valid.Examples.Count} puzzles): exact {Pct(result.Metrics.ExactAccuracy)}, token {Pct(result.Metrics.TokenAccuracy)}, halt {Pct(result.Metrics.HaltAccuracy)}, mean steps {result.Metrics.MeanSteps:F2}");
-            if (!arc) io.Line($"baseline (copy the givens, leave blanks): exact {Pct(CopyBaseline(valid, exact: true))}, token {Pct(CopyBaseline(valid, exact: false))}");
-            if (demo)
-            {
-                var example = valid.Examples[0];
-                io.Line();
-                io.Line("a held-out puzzle and the model's answer:");
-                SolveAndPrint(ml, loaded, example.Puzzle, io);
-            }
+            var left = TimeSpan.FromMinutes(m) - p.Elapsed;
+            if (left < TimeSpan.Zero) left = TimeSpan.Zero;
+            fraction = Math.Max(fraction, p.Elapsed.TotalMinutes / m);
+            if (remaining is null || left < remaining) remaining = left;
         }
-        return Ok;
+        string line = $"step {p.Step}/{p.TotalSteps}  {p.ExamplesPerSecond:F0} ex/s  loss {p.Loss:F4}";
+        if (p.Train is { Count: > 0 } t) line += $"  train exact {Pct(t.ExactAccuracy)} token {Pct(t.TokenAccuracy)}";
+        if (remaining is { } r) line += $"  ETA {Eta(r)}";
+        if (p.Validation is { } v) display.Line(line + $"  | valid exact {Pct(v.ExactAccuracy)} token {Pct(v.TokenAccuracy)} halt {Pct(v.HaltAccuracy)} steps {v.MeanSteps:F1}");
+        display.Update(fraction, line, quiet: p.Validation is not null);
+    }
+
+    /// <summary>
+    /// The report piece: held-out metrics from the evaluation at the last training step (evaluated once; the saved zip is
+    /// evaluated again only when training had nothing left to do, e.g. a resumed run that had already finished), the
+    /// copy-the-givens baseline, and for the demo one held-out puzzle solved by the saved zip.
+    /// </summary>
+    private static void ReportHeldOut(MLContext ml, TrainRequest request, LoadedData? valid, TrmMetrics? final, Io io)
+    {
+        if (valid is null) return;
+        ModelFile.Loaded? loaded = null;
+        if (final is null)
+        {
+            loaded = ModelFile.Load(new MLContext(), request.Output);
+            final = Evaluate(ml, loaded, valid, io).Metrics;
+        }
+        io.Line($"held-out ({valid.Examples.Count} puzzles): exact {Pct(final.ExactAccuracy)}, token {Pct(final.TokenAccuracy)}, halt {Pct(final.HaltAccuracy)}, mean steps {final.MeanSteps:F2}");
+        if (request.Task != "arc") io.Line($"baseline (copy the givens, leave blanks): exact {Pct(CopyBaseline(valid, exact: true))}, token {Pct(CopyBaseline(valid, exact: false))}");
+        if (!request.Demo) return;
+        io.Line();
+        io.Line("a held-out puzzle and the model's answer:");
+        SolveAndPrint(ml, loaded ?? ModelFile.Load(new MLContext(), request.Output), valid.Examples[0].Puzzle, io);
     }
 
     private static string Eta(TimeSpan r) => r.TotalHours >= 1 ? r.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : r.ToString(@"m\:ss", CultureInfo.InvariantCulture);
@@ -179,10 +231,7 @@ public static partial class Cli
     {
         if (rows.Count == 0) return;
         TrainingLog.WriteCsv(csv, rows);
-        var last = rows[^1];
-        var validated = rows.LastOrDefault(r => double.IsFinite(r.ValidExact));
-        string title = $"{Path.GetFileName(model)}: {last.Step} STEPS" + (validated is null ? "" : $", HELD-OUT EXACT {Pct(validated.ValidExact)} AT STEP {validated.Step}");
-        Files.WriteAtomic(png, s => s.Write(TrainingLog.Plot(rows, title)));
+        Files.WriteAtomic(png, s => s.Write(TrainingLog.Plot(rows, Path.GetFileName(model))));
     }
 
     /// <summary>Exact/token accuracy of answering with the puzzle itself (givens kept, blanks wrong).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Text;
+using ScottPlot;
+using SkiaSharp;
 
 namespace Microsoft.ML.Trm.Cli;
 
@@ -7,7 +8,7 @@ namespace Microsoft.ML.Trm.Cli;
 public sealed record MetricsRow(long Step, double ElapsedSeconds, double Loss, double LearningRate, double ExamplesPerSecond,
     double TrainExact, double TrainToken, double ValidExact, double ValidToken, double ValidHalt, double ValidSteps);
 
-/// <summary>The training curves: CSV next to the model and a PNG plot (loss; exact accuracy, train and validation).</summary>
+/// <summary>The training curves: CSV next to the model and a PNG chart (loss; exact accuracy, training and held-out).</summary>
 public static class TrainingLog
 {
     public const string Header = "step,elapsed_s,loss,lr,examples_per_s,train_exact,train_token,valid_exact,valid_token,valid_halt,valid_steps";
@@ -41,88 +42,85 @@ public static class TrainingLog
         return rows;
     }
 
-    private static readonly (byte, byte, byte) White = (255, 255, 255), Black = (30, 30, 30), Grid = (225, 225, 225),
-        Blue = (31, 119, 180), Orange = (230, 110, 20), Grey = (110, 110, 110);
+    /// <summary>Chart size in pixels (two panels side by side).</summary>
+    public const int ChartWidth = 1200, ChartHeight = 450;
 
-    /// <summary>Draws loss (left panel) and exact accuracy (right panel, train and validation) against the step, as PNG.</summary>
+    /// <summary>
+    /// Draws the training curves with ScottPlot as one PNG: the training loss against the step (left; on a log axis
+    /// when it spans more than a factor of 10), and exact accuracy in % (right: training, held-out exact and token).
+    /// Every logged step is a marker. <paramref name="title"/> names the model.
+    /// </summary>
     public static byte[] Plot(IReadOnlyList<MetricsRow> rows, string title)
     {
-        const int scale = 2, panelW = 560, panelH = 400, top = 60, width = panelW * 2 + 40, height = panelH + top + 20;
-        var c = new Canvas(width, height, White);
-        c.Text((width - Canvas.TextWidth(title, scale)) / 2, 16, title, Black, scale);
-        long maxStep = Math.Max(1, rows.Count == 0 ? 1 : rows.Max(r => r.Step));
-        var loss = rows.Where(r => double.IsFinite(r.Loss)).Select(r => (r.Step, r.Loss)).ToList();
-        double lossMax = loss.Count == 0 ? 1 : Nice(1.05 * loss.Max(p => p.Loss));
-        Panel(c, 10, top, panelW, panelH, "TRAINING LOSS", maxStep, 0, lossMax, new[] { ("TRAIN LOSS", Blue, loss) }, percent: false, legendRight: true);
-        var trainExact = rows.Where(r => double.IsFinite(r.TrainExact)).Select(r => (r.Step, r.TrainExact * 100)).ToList();
-        var validExact = rows.Where(r => double.IsFinite(r.ValidExact)).Select(r => (r.Step, r.ValidExact * 100)).ToList();
-        Panel(c, panelW + 30, top, panelW, panelH, "EXACT ACCURACY %", maxStep, 0, 100,
-            new[] { ("TRAIN", Blue, trainExact), ("VALID (HELD-OUT)", Orange, validExact) }, percent: true, legendRight: false);
-        return c.ToPng();
+        string? font = ChartFonts.Register();
+        using var surface = SKSurface.Create(new SKImageInfo(ChartWidth, ChartHeight));
+        surface.Canvas.Clear(SKColors.White);
+        int x = 0;
+        foreach (var panel in new[] { LossPanel(rows, title), AccuracyPanel(rows) })
+        {
+            if (font is not null) panel.Font.Set(font);
+            // Each panel on its own surface: a plot fills the whole canvas it renders to.
+            using var part = SKSurface.Create(new SKImageInfo(ChartWidth / 2, ChartHeight));
+            panel.Render(part);
+            using var partImage = part.Snapshot();
+            surface.Canvas.DrawImage(partImage, x, 0);
+            x += ChartWidth / 2;
+        }
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
     }
 
-    private static double Nice(double max)
+    private static ScottPlot.Plot LossPanel(IReadOnlyList<MetricsRow> rows, string title)
     {
-        if (!(max > 0)) return 1;
-        double p = Math.Pow(10, Math.Floor(Math.Log10(max)));
-        foreach (double m in new[] { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 })
-            if (m * p >= max) return m * p;
-        return 10 * p;
+        var plot = new ScottPlot.Plot();
+        var points = rows.Where(r => double.IsFinite(r.Loss) && r.Loss > 0).ToList();
+        bool log = points.Count > 1 && points.Max(r => r.Loss) > 10 * points.Min(r => r.Loss);
+        if (points.Count > 0)
+        {
+            var ys = points.Select(r => log ? Math.Log10(r.Loss) : r.Loss).ToArray();
+            var line = plot.Add.Scatter(points.Select(r => (double)r.Step).ToArray(), ys);
+            line.LegendText = "training loss";
+            line.MarkerSize = 5;
+            line.LineWidth = 2;
+        }
+        if (log)
+        {
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = y => Math.Pow(10, y).ToString("G3", CultureInfo.InvariantCulture),
+            };
+        }
+        plot.Title(title + (log ? ": training loss (log scale)" : ": training loss"), 16);
+        plot.XLabel("step");
+        plot.YLabel("loss per example");
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        return plot;
     }
 
-    /// <summary>The smallest 1, 2 or 5 × 10^k at least <paramref name="raw"/> (tick spacing).</summary>
-    private static double NiceTick(double raw)
+    private static ScottPlot.Plot AccuracyPanel(IReadOnlyList<MetricsRow> rows)
     {
-        if (!(raw > 0)) return 1;
-        double p = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        foreach (double m in new[] { 1.0, 2, 5, 10 })
-            if (m * p >= raw) return Math.Max(1, m * p);
-        return 10 * p;
-    }
-
-    private static string Label(double v) => Math.Abs(v) >= 1000 ? (v / 1000).ToString("0.#", CultureInfo.InvariantCulture) + "K"
-        : v.ToString(Math.Abs(v) < 0.1 && v != 0 ? "0.###" : "0.##", CultureInfo.InvariantCulture);
-
-    private static void Panel(Canvas c, int x, int y, int w, int h, string title, long maxStep, double yMin, double yMax,
-        IReadOnlyList<(string Name, (byte, byte, byte) Colour, List<(long Step, double Value)> Points)> series, bool percent, bool legendRight)
-    {
-        const int s = 2;
-        int left = x + 70, right = x + w - 10, plotTop = y + 30, bottom = y + h - 50;
-        c.Text(x + (w - Canvas.TextWidth(title, s)) / 2, y, title, Black, s);
-        double X(double step) => left + (right - left) * step / maxStep;
-        double Y(double v) => bottom - (bottom - plotTop) * (Math.Clamp(v, yMin, yMax) - yMin) / (yMax - yMin);
-        for (int i = 0; i <= 5; i++)
+        var plot = new ScottPlot.Plot();
+        void Series(string name, Func<MetricsRow, double> value)
         {
-            double v = yMin + (yMax - yMin) * i / 5;
-            int py = (int)Math.Round(Y(v));
-            c.Line(left, py, right, py, Grid);
-            string label = percent ? v.ToString("0", CultureInfo.InvariantCulture) : Label(v);
-            c.Text(left - 8 - Canvas.TextWidth(label, s), py - 7, label, Black, s);
+            var points = rows.Where(r => double.IsFinite(value(r))).ToList();
+            if (points.Count == 0) return;
+            var s = plot.Add.Scatter(points.Select(r => (double)r.Step).ToArray(), points.Select(r => 100 * value(r)).ToArray());
+            s.LegendText = name;
+            s.MarkerSize = 5;
+            s.LineWidth = 2;
         }
-        double stepTick = NiceTick(maxStep / 5.0);
-        for (double t = 0; t <= maxStep + 1e-9; t += stepTick)
-        {
-            int px = (int)Math.Round(X(t));
-            c.Line(px, plotTop, px, bottom, Grid);
-            c.Line(px, bottom, px, bottom + 5, Black);
-            string label = Label(t);
-            c.Text(px - Canvas.TextWidth(label, s) / 2, bottom + 10, label, Black, s);
-        }
-        c.Line(left, plotTop, left, bottom, Black, 2);
-        c.Line(left, bottom, right, bottom, Black, 2);
-        c.Text(left + (right - left - Canvas.TextWidth("STEP", s)) / 2, bottom + 30, "STEP", Grey, s);
-        int legendWidth = 26 + series.Max(x => Canvas.TextWidth(x.Name, s));
-        int legendX = legendRight ? right - 12 - legendWidth : left + 12, legendY = plotTop + 8;
-        foreach (var (name, colour, points) in series)
-        {
-            for (int i = 1; i < points.Count; i++)
-                c.Line(X(points[i - 1].Step), Y(points[i - 1].Value), X(points[i].Step), Y(points[i].Value), colour, 2);
-            foreach (var p in points.Count <= 40 ? points : new List<(long Step, double Value)>())
-                c.Fill((int)X(p.Step) - 2, (int)Y(p.Value) - 2, 5, 5, colour);
-            if (points.Count == 1) c.Fill((int)X(points[0].Step) - 3, (int)Y(points[0].Value) - 3, 7, 7, colour);
-            c.Fill(legendX, legendY + 5, 20, 4, colour);
-            c.Text(legendX + 26, legendY, name, Black, s);
-            legendY += 22;
-        }
+        Series("training exact", r => r.TrainExact);
+        Series("held-out exact", r => r.ValidExact);
+        Series("held-out token", r => r.ValidToken);
+        var validated = rows.LastOrDefault(r => double.IsFinite(r.ValidExact));
+        plot.Title(validated is null ? "exact accuracy" : $"accuracy (held-out exact {(100 * validated.ValidExact).ToString("F1", CultureInfo.InvariantCulture)}% at step {validated.Step})", 16);
+        plot.XLabel("step");
+        plot.YLabel("accuracy (%)");
+        plot.Axes.SetLimitsY(0, 100);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        return plot;
     }
 }

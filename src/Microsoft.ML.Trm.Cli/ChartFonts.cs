@@ -1,0 +1,34 @@
+namespace Microsoft.ML.Trm.Cli;
+
+/// <summary>
+/// Fonts for the charts. ScottPlot draws text with SkiaSharp, whose Linux build here has no fontconfig: without a
+/// registered font file the labels could come out blank. The first common sans-serif TrueType font found on the
+/// machine (DejaVu, Liberation, Noto; Windows and macOS have their own) becomes ScottPlot's default.
+/// </summary>
+internal static class ChartFonts
+{
+    private static readonly string[] Candidates =
+    {
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+        "/usr/share/fonts/noto/NotoSans-Regular.ttf",
+    };
+
+    private static readonly Lazy<string?> Registered = new(() =>
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        string? file = Candidates.FirstOrDefault(File.Exists);
+        if (file is null) return null;
+        ScottPlot.Fonts.AddFontFile(Name, file);
+        ScottPlot.Fonts.Default = Name;
+        return Name;
+    });
+
+    private const string Name = "TrmChartSans";
+
+    /// <summary>Registers the font once; returns its name for <c>plot.Font.Set</c>, or null when the platform's own fonts are used.</summary>
+    public static string? Register() => Registered.Value;
+}
