@@ -95,6 +95,6 @@ internal static class OnnxBenchmark
         double torchSeconds = Torch(batch), ortSeconds = Ort(batch);
         Console.WriteLine($"{name}: batch {batch}: TorchSharp {torchSeconds:F2} s, ONNX Runtime {ortSeconds:F2} s");
         Console.WriteLine($"{path}: {new FileInfo(path).Length / 1e6:F1} MB");
-        return $"| {name} | {batch} | {batch / torchSeconds:F1} | {batch / ortSeconds:F1} | {torchSeconds / ortSeconds:F2} |";
+        return $"| {name} | {batch} | {batch / torchSeconds:G3} | {batch / ortSeconds:G3} | {torchSeconds / ortSeconds:F2} |";
     }
 }
