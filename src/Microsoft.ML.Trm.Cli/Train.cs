@@ -50,7 +50,7 @@ public static partial class Cli
         catch (ArgumentOutOfRangeException e) { throw new UsageException("--set: " + e.Message.Split('\n')[0].Replace(" (Parameter", " (option")); }
         string output = a.String("out") ?? $"trm-{task}.zip";
         string checkpoints = a.String("checkpoints") ?? output + ".checkpoints";
-        int checkpointEvery = a.Int("checkpoint-every", 1);
+        int? checkpointEvery = a.OptionalInt("checkpoint-every", 1);
         var ml = NewContext(a, options.Seed);
         SetThreads(a);
         if (io.Verbose) ml.Log += (_, e) => { if (e.Source.StartsWith("Trm", StringComparison.Ordinal)) { io.EndLine(); io.Err.WriteLine(e.Message); } };
@@ -81,6 +81,7 @@ public static partial class Cli
         if (arc)
         {
             options.PuzzleIdColumnName = PuzzleDataViews.Columns.PuzzleId;
+            options.GroupColumnName = PuzzleDataViews.Columns.Group;   // one group per task: an epoch draws one variant of each
             int maxId = train.Examples.Concat(valid?.Examples ?? Array.Empty<PuzzleExample>()).Max(e => e.PuzzleId);
             options.NumPuzzleIdentifiers = Math.Max(options.NumPuzzleIdentifiers ?? 0, maxId + 1);
         }
@@ -106,7 +107,10 @@ public static partial class Cli
         var validView = valid is null ? null : TokenView(valid, out _);
         if (validView is not null && options.EvaluateEverySteps == 0) options.EvaluateEverySteps = Math.Max(options.LogEverySteps, 100);
 
-        long steps = Math.Min(options.MaxSteps ?? long.MaxValue, (long)options.Epochs * Math.Max(1, train.Examples.Count / Math.Min(options.BatchSize, train.Examples.Count)));
+        if (a.Flag("dry-run")) return DryRun(ml.Transforms.Trm(options), trainView, task, a.Flag("json"), io, checkpointEvery);
+        var groups = arc ? train.Examples.Select(e => e.Group).Distinct().Count() : train.Examples.Count;
+        double perPuzzle = arc ? (double)train.Examples.Count / train.Examples.Select(e => (e.Group, e.PuzzleId)).Distinct().Count() : 1;
+        long steps = Math.Min(options.MaxSteps ?? long.MaxValue, TrmTrainingPlan.ReferenceTotalSteps(options.Epochs, groups, perPuzzle, Math.Min(options.BatchSize, train.Examples.Count)));
         io.Line($"training on {train.Examples.Count:N0} puzzles ({codecUsed.Id}, {codecUsed.SequenceLength} tokens){(valid is null ? "" : $", validating on {valid.Examples.Count:N0}")}: " +
             $"hidden {options.HiddenSize}, layers {options.Layers}, T={options.OuterCycles} n={options.InnerCycles} N_sup={options.MaxSupervisionSteps}, batch {options.BatchSize}, lr {OptionSetter.Format(options.LearningRate)}, " +
             $"{options.CountParameters(codecUsed.VocabSize, codecUsed.SequenceLength):N0} parameters, {steps:N0} steps" + (maxMinutes is { } mm ? $" or {mm.ToString("0.##", CultureInfo.InvariantCulture)} min" : "") + ".");
