@@ -126,7 +126,7 @@ public static partial class Cli
         var tasks = Opt.Required<string>("--tasks", "DIR", "Folder of ARC task files (<id>.json): demonstrations train, test inputs are evaluated.");
         var trainTasks = Opt.Optional<string>("--train-tasks", "DIR", "Optional folder of extra tasks used only for training (all their pairs).");
         var output = Opt.Required<string>("--out", "DIR", "Output folder.");
-        var augmentations = Opt.Default("--augmentations", "K", "Augmented variants per task (dihedral transform + colour permutation) besides the original.", 8).AtLeast(0);
+        var augmentations = Opt.Default("--augmentations", "K", "Augmented variants per task (dihedral transform + colour permutation) besides the original (the reference's num_aug).", 1000).AtLeast(0);
         var seed = Opt.Default("--seed", "S", "Random seed.", 42);
         var command = new Command("arc", "Build the augmented ARC training set from task JSON files. Writes OUT/train.csv (demonstrations of every variant, translated), " +
             "OUT/test.csv (test inputs of every variant) and OUT/tasks/ (the --tasks tasks, to score against). Read back by 'trm train --task arc --data OUT' and 'trm eval --data OUT'.")

@@ -38,7 +38,7 @@ public static partial class Cli
 
     /// <summary>What <c>trm train</c> was asked to do, resolved from the command line (the options are final).</summary>
     internal sealed record TrainRequest(string Task, string? DataPath, string? ValidPath, string Preset, TrmOptions Options, double? MaxMinutes,
-        string Output, string Checkpoints, int CheckpointEvery, bool Resume, string? EmitCode)
+        string Output, string Checkpoints, int? CheckpointEvery, bool Resume, string? EmitCode, bool DryRun = false, bool Json = false)
     {
         public bool Demo => DataPath is null;
     }
@@ -56,17 +56,20 @@ public static partial class Cli
         var maxMinutes = Opt.Optional<double?>("--max-minutes", "M", "Stop (and save) after M minutes of training.", "none; demo: 3 unless --max-steps is given").AtLeast(0);
         var output = Opt.Optional<string>("--out", "MODEL.zip", "Model zip to write; also writes <out>.metrics.csv and <out>.metrics.png.", "trm-<task>.zip");
         var checkpoints = Opt.Optional<string>("--checkpoints", "DIR", "Checkpoint folder.", "<out>.checkpoints");
-        var checkpointEvery = Opt.Default("--checkpoint-every", "N", "Steps between checkpoints.", 100).AtLeast(1);
+        var checkpointEvery = Opt.Optional<int?>("--checkpoint-every", "N", "Steps between checkpoints (also at the end).", "every 10 minutes").AtLeast(1);
+        var dryRun = Opt.Flag("--dry-run", "Print the training plan (groups, augmentation, epochs, total steps, evaluation and checkpoint cadence, FLOPs per step) and exit without training.");
+        var json = Opt.Flag("--json", "With --dry-run: print the plan as one JSON object.");
         var resume = Opt.Flag("--resume", "Continue from the checkpoint in the checkpoint folder (same data and options).");
         var emitCode = Opt.Optional<string>("--emit-code", "DIR", "Also write C# for the model: <name>.consumption.cs (ModelInput, ModelOutput, Predict) and <name>.training.cs (the pipeline trained). Sudoku and maze.");
         var command = common.AddTo(new Command("train", "Train a TRM and save the whole pipeline (puzzle text in, PredictedSolution text out) as an ML.NET model zip. " +
             "Without --data: the built-in demo (generates 9×9 Sudoku with 40 givens, trains a CPU-sized model, evaluates it on held-out puzzles and solves one). " +
             "Ctrl+C stops training at the next step, writes a checkpoint and exits (code 130); run the same command with --resume to continue.")
-            { task, data, valid, preset, set, maxSteps, maxMinutes, output, checkpoints, checkpointEvery, resume, emitCode });
+            { task, data, valid, preset, set, maxSteps, maxMinutes, output, checkpoints, checkpointEvery, resume, emitCode, dryRun, json });
         command.SetAction(r =>
         {
             var request = ResolveTrainRequest(r.GetValue(task)!, r.GetValue(data), r.GetValue(valid), r.GetValue(preset)!, r.GetValue(set) ?? Array.Empty<string>(),
-                r.GetValue(maxSteps), r.GetValue(maxMinutes), r.GetValue(output), r.GetValue(checkpoints), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(emitCode));
+                r.GetValue(maxSteps), r.GetValue(maxMinutes), r.GetValue(output), r.GetValue(checkpoints), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(emitCode))
+                with { DryRun = r.GetValue(dryRun), Json = r.GetValue(json) };
             var ml = NewContext(r, common, request.Options.Seed);
             SetThreads(r, common);
             return Train(ml, request, io);
@@ -76,7 +79,7 @@ public static partial class Cli
 
     /// <summary>The options piece: preset, demo settings, <c>--set</c>, limits, output paths; every mistake is a usage error.</summary>
     internal static TrainRequest ResolveTrainRequest(string task, string? data, string? valid, string preset, IEnumerable<string> assignments,
-        int? maxSteps, double? maxMinutes, string? output, string? checkpoints, int checkpointEvery, bool resume, string? emitCode)
+        int? maxSteps, double? maxMinutes, string? output, string? checkpoints, int? checkpointEvery, bool resume, string? emitCode)
     {
         bool demo = data is null;
         Tasks.CheckName(task);
@@ -104,6 +107,7 @@ public static partial class Cli
         var (train, valid) = LoadTrainingData(request, io);
         var options = request.Options;
         var pipeline = new TrainingPipeline(ml, train.Codec, request.Task == "arc", options, train, valid);
+        if (request.DryRun) return DryRun(ml.Transforms.Trm(options), pipeline.TrainTokens, request.Task, request.Json, io, request.CheckpointEvery);
         io.Line(DescribeRun(request, train, valid));
         var fit = FitPipeline(pipeline, request, io);
         var model = pipeline.Complete(fit.Trm);
@@ -139,7 +143,10 @@ public static partial class Cli
     {
         var o = request.Options;
         var codec = train.Codec;
-        long steps = Math.Min(o.MaxSteps ?? long.MaxValue, (long)o.Epochs * Math.Max(1, train.Examples.Count / Math.Min(o.BatchSize, train.Examples.Count)));
+        bool arc = request.Task == "arc";
+        var groups = arc ? train.Examples.Select(e => e.Group).Distinct().Count() : train.Examples.Count;
+        double perPuzzle = arc ? (double)train.Examples.Count / train.Examples.Select(e => (e.Group, e.PuzzleId)).Distinct().Count() : 1;
+        long steps = Math.Min(o.MaxSteps ?? long.MaxValue, TrmTrainingPlan.ReferenceTotalSteps(o.Epochs, groups, perPuzzle, Math.Min(o.BatchSize, train.Examples.Count)));
         return $"training on {train.Examples.Count:N0} puzzles ({codec.Id}, {codec.SequenceLength} tokens){(valid is null ? "" : $", validating on {valid.Examples.Count:N0}")}: " +
             $"hidden {o.HiddenSize}, layers {o.Layers}, T={o.OuterCycles} n={o.InnerCycles} N_sup={o.MaxSupervisionSteps}, batch {o.BatchSize}, lr {OptionSetter.Format(o.LearningRate)}, " +
             $"{o.CountParameters(codec.VocabSize, codec.SequenceLength):N0} parameters, {steps:N0} steps" +

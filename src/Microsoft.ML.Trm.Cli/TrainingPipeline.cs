@@ -21,6 +21,7 @@ internal sealed class TrainingPipeline
         if (arc)
         {
             options.PuzzleIdColumnName = PuzzleDataViews.Columns.PuzzleId;
+            options.GroupColumnName = PuzzleDataViews.Columns.Group;   // one group per task: an epoch draws one variant of each
             int maxId = train.Examples.Concat(valid?.Examples ?? Array.Empty<PuzzleExample>()).Max(e => e.PuzzleId);
             options.NumPuzzleIdentifiers = Math.Max(options.NumPuzzleIdentifiers ?? 0, maxId + 1);
         }

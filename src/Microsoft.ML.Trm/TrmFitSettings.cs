@@ -25,9 +25,16 @@ public sealed class TrmFitSettings
     /// <value>Default: null.</value>
     public string? CheckpointDirectory { get; set; }
 
-    /// <summary>Steps between checkpoints.</summary>
-    /// <value>Default: 500.</value>
-    public int CheckpointEverySteps { get; set; } = 500;
+    /// <summary>Steps between checkpoints (besides <see cref="CheckpointInterval"/> and the one at the end). Null: none by steps.</summary>
+    /// <value>Default: null.</value>
+    public int? CheckpointEverySteps { get; set; }
+
+    /// <summary>
+    /// Write a checkpoint when this much time passed since the last one (and always at the end). A checkpoint holds the
+    /// whole training state (for the ARC preset about 3 GB), so the default is by time. Null: none by time.
+    /// </summary>
+    /// <value>Default: 10 minutes.</value>
+    public TimeSpan? CheckpointInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Continue from the checkpoint in <see cref="CheckpointDirectory"/> when there is one.</summary>
     /// <value>Default: false.</value>

@@ -171,9 +171,33 @@ public sealed class TrmOptions
     /// <value>Default: 768.</value>
     public int BatchSize { get; set; } = 768;
 
-    /// <summary>Passes over the training data (upstream epochs); total steps = Epochs·rows/BatchSize.</summary>
+    /// <summary>Passes over the training groups (upstream epochs); total steps = int(Epochs · groups · mean rows per puzzle / BatchSize).</summary>
     /// <value>Default: 50000 (the README's Sudoku and Maze recipes; the paper says 60000).</value>
     public int Epochs { get; set; } = 50000;
+
+    /// <summary>
+    /// Epochs per sampling iteration (upstream eval_interval): the sampler streams this many epochs of shuffled groups as
+    /// one sequence, drops its last incomplete batch, and validation runs after each iteration. Null: one iteration of
+    /// all <see cref="Epochs"/> (validation at the end and every <see cref="EvaluateEverySteps"/> steps).
+    /// </summary>
+    /// <value>Default: null (the paper presets: 5000 for Sudoku and Maze, 2000 for HRM, 10000 for ARC).</value>
+    public int? EvaluateEveryEpochs { get; set; }
+
+    /// <summary>On-the-fly augmentation of the training rows; see <see cref="TrmAugmentation"/>.</summary>
+    /// <value>Default: <see cref="TrmAugmentation.None"/> (the Sudoku presets and "hrm": <see cref="TrmAugmentation.Sudoku"/>).</value>
+    public TrmAugmentation Augmentation { get; set; } = TrmAugmentation.None;
+
+    /// <summary>Variants besides the original per puzzle with <see cref="TrmAugmentation.Sudoku"/> (upstream num_aug); Dihedral always has 7.</summary>
+    /// <value>Default: 1000.</value>
+    public int AugmentationVariants { get; set; } = 1000;
+
+    /// <summary>
+    /// Optional column (text or Int32) naming each row's group: the original puzzle or ARC task its row (or augmentation)
+    /// comes from. Rows of one group with the same puzzle identifier form one puzzle; an epoch draws one puzzle per group and
+    /// trains on all its rows. Null, or an empty value: every row is its own group.
+    /// </summary>
+    /// <value>Default: null.</value>
+    public string? GroupColumnName { get; set; }
 
     /// <summary>If set, training stops after this many optimiser steps (whichever of this and Epochs comes first).</summary>
     /// <value>Default: null.</value>
@@ -280,6 +304,9 @@ public sealed class TrmOptions
         if (NumPuzzleIdentifiers is { } ids) Positive(ids, nameof(NumPuzzleIdentifiers));
         Positive(BatchSize, nameof(BatchSize)); Positive(Epochs, nameof(Epochs));
         if (MaxSteps is { } steps) Positive(steps, nameof(MaxSteps));
+        if (EvaluateEveryEpochs is { } everyEpochs) Positive(everyEpochs, nameof(EvaluateEveryEpochs));
+        if (!Enum.IsDefined(Augmentation)) throw new ArgumentOutOfRangeException(nameof(Augmentation), Augmentation, "Augmentation must be None, Sudoku or Dihedral.");
+        NonNegative(AugmentationVariants, nameof(AugmentationVariants));
         Positive(LearningRate, nameof(LearningRate)); NonNegative(LearningRateWarmupSteps, nameof(LearningRateWarmupSteps));
         Fraction(MinLearningRateRatio, nameof(MinLearningRateRatio));
         if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(Beta1), Beta1, "Beta1 must be within [0, 1).");

@@ -46,16 +46,18 @@ public static class TrmPresets
                 Paper(o, vocab: 11, innerCycles: 6, weightDecay: 1.0, puzzleLr: 1e-4, puzzleWd: 1.0);
                 o.Mixer = TrmMixer.MlpT;
                 o.PositionEncoding = TrmPositionEncoding.None;
+                o.Augmentation = TrmAugmentation.Sudoku;
                 break;
             case SudokuAtt:
                 Paper(o, vocab: 11, innerCycles: 6, weightDecay: 1.0, puzzleLr: 1e-4, puzzleWd: 1.0);
+                o.Augmentation = TrmAugmentation.Sudoku;
                 break;
             case MazeAtt:
                 Paper(o, vocab: 6, innerCycles: 4, weightDecay: 1.0, puzzleLr: 1e-4, puzzleWd: 1.0);
                 break;
             case ArcAtt:
                 Paper(o, vocab: 12, innerCycles: 4, weightDecay: 0.1, puzzleLr: 1e-2, puzzleWd: 0.1);
-                o.Epochs = 100000;
+                o.Epochs = 100000; o.EvaluateEveryEpochs = 10000;   // variants come from 'trm generate arc' (groups in the data)
                 break;
             case Hrm:
                 Paper(o, vocab: 11, innerCycles: 2, weightDecay: 1.0, puzzleLr: 1e-4, puzzleWd: 1.0);
@@ -64,7 +66,8 @@ public static class TrmPresets
                 o.PuzzleEmbeddingLength = 0;   // ceil(puzzle_emb_ndim / hidden) = 1 prefix position
                 o.ActContinueLoss = true;
                 o.UseEma = false;
-                o.Epochs = 20000;
+                o.Epochs = 20000; o.EvaluateEveryEpochs = 2000;
+                o.Augmentation = TrmAugmentation.Sudoku;
                 break;
             case Tiny:
                 o.HiddenSize = 64; o.NumHeads = 4; o.Layers = 2;
@@ -87,6 +90,6 @@ public static class TrmPresets
         o.OuterCycles = 3; o.InnerCycles = innerCycles; o.MaxSupervisionSteps = 16;
         o.BatchSize = 768; o.LearningRate = 1e-4; o.LearningRateWarmupSteps = 2000; o.MinLearningRateRatio = 1.0;
         o.WeightDecay = weightDecay; o.PuzzleEmbeddingLearningRate = puzzleLr; o.PuzzleEmbeddingWeightDecay = puzzleWd;
-        o.UseEma = true; o.EmaRate = 0.999; o.Epochs = 50000;
+        o.UseEma = true; o.EmaRate = 0.999; o.Epochs = 50000; o.EvaluateEveryEpochs = 5000;
     }
 }

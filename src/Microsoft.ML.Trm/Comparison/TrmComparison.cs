@@ -82,6 +82,7 @@ public static class TrmComparison
             o.OuterCycles = outer; o.InnerCycles = inner; o.MaxSupervisionSteps = supervisionSteps;
             o.LearningRate = 1e-3; o.LearningRateWarmupSteps = 20; o.WeightDecay = 0.1;
             o.PuzzleEmbeddingLearningRate = 1e-3; o.PuzzleEmbeddingWeightDecay = 0.1; o.EmaRate = 0.99;
+            o.Augmentation = TrmAugmentation.None;   // the measured tables in docs/comparisons.md trained without shuffles
             return o;
         }
         var mlp = Trm(TrmMixer.MlpT);
@@ -89,7 +90,7 @@ public static class TrmComparison
         var hrm = TrmPresets.Create(TrmPresets.Hrm);
         hrm.HiddenSize = hidden; hrm.NumHeads = Math.Max(1, hidden / 32); hrm.MaxSupervisionSteps = supervisionSteps;
         hrm.LearningRate = 1e-3; hrm.LearningRateWarmupSteps = 20; hrm.WeightDecay = 0.1;
-        hrm.PuzzleEmbeddingLearningRate = 1e-3; hrm.PuzzleEmbeddingWeightDecay = 0.1;
+        hrm.PuzzleEmbeddingLearningRate = 1e-3; hrm.PuzzleEmbeddingWeightDecay = 0.1; hrm.Augmentation = TrmAugmentation.None;
         // Paper: the direct Transformer has HRM's size (27M); match the scaled HRM with attention blocks.
         var direct = DirectBaseline.Match(hrm, att, 11, 81).Options;
         direct.UseEma = false;
@@ -214,27 +215,17 @@ public static class TrmComparison
         var generator = new Generator((ulong)options.Seed);
         manual_seed(options.Seed);
         using var network = new TrmNetwork(arch, ScalarType.Float32, generator);
-        using var loop = new TrmTrainingLoop(network, options, steps, CPU, generator);
-        var random = new Random(options.Seed);
-        long haltedRows = 0, haltedSteps = 0;
-        double lastLoss = double.NaN;
+        options.LogEverySteps = Math.Max(1, steps / 5);
+        var settings = new TrmFitSettings { CheckpointInterval = null };
+        var plan = TrmTrainingRun.Plan(data, options, settings, codec.VocabSize, 1, _ => { });
+        using var run = new TrmTrainingRun(network, data, options, plan, CPU, generator);
         var clock = Stopwatch.StartNew();
-        while (loop.Step < steps)
-        {
-            foreach (var batch in data.Epoch(random, options.BatchSize))
-            {
-                var m = loop.TrainStep(batch);
-                haltedRows += m.Count; haltedSteps += m.StepsSum;
-                lastLoss = (m.LmLoss + 0.5 * (m.HaltLoss + m.ContinueLoss)) / batch.Size;
-                if (loop.Step % Math.Max(1, steps / 5) == 0)
-                    log?.Invoke($"  {config.Name} step {loop.Step}/{steps}: loss {lastLoss:F3}, {clock.Elapsed.TotalSeconds:F0} s");
-                if (loop.Step >= steps) break;
-            }
-        }
+        using var eval = run.Train(settings, validation: null, log is null ? null : line => log($"  {config.Name} {line}"));
         double trainSeconds = clock.Elapsed.TotalSeconds;
+        long haltedRows = run.HaltedRows, haltedSteps = run.HaltedSteps;
+        double lastLoss = run.LastLoss;
 
         clock.Restart();
-        using var eval = loop.CreateEvaluationNetwork();
         var (testX, _) = Encode(test, codec);
         int exact = 0; long cells = 0, right = 0, blanks = 0, blanksRight = 0; double evalSteps = 0;
         const int chunk = 128;
@@ -264,8 +255,8 @@ public static class TrmComparison
             Name = config.Name,
             Description = Describe(options),
             Parameters = network.ParameterCount,
-            Steps = steps,
-            TrainingFlops = steps * flopsPerStep,
+            Steps = (int)run.Loop.Step,
+            TrainingFlops = run.Loop.Step * flopsPerStep,
             TrainSeconds = trainSeconds,
             EvalSeconds = evalSeconds,
             ExactAccuracy = (double)exact / test.Count,

@@ -6,8 +6,8 @@ namespace Microsoft.ML.Trm.Data;
 /// <summary>
 /// Puzzle datasets as ML.NET <see cref="IDataView"/>s with the columns <c>Puzzle</c> (text), <c>Solution</c>
 /// (text), <c>PuzzleTokens</c> and <c>SolutionTokens</c> (Vector&lt;Int32&gt; of the codec's
-/// <see cref="PuzzleCodec.SequenceLength"/>), <c>PuzzleId</c> (Int32), <c>Source</c> (text) and <c>Rating</c>
-/// (Single). Views are lazy: every cursor enumerates the examples again and encodes them on the fly.
+/// <see cref="PuzzleCodec.SequenceLength"/>), <c>PuzzleId</c> (Int32), <c>Source</c> (text), <c>Rating</c>
+/// (Single) and <c>Group</c> (text: <see cref="PuzzleExample.Group"/>, empty when none). Views are lazy: every cursor enumerates the examples again and encodes them on the fly.
 /// </summary>
 public static class PuzzleDataViews
 {
@@ -34,6 +34,9 @@ public static class PuzzleDataViews
 
         /// <summary>Difficulty rating (NaN when unknown).</summary>
         public const string Rating = "Rating";
+
+        /// <summary>Group key (original puzzle or ARC task; empty when none), for <see cref="TrmOptions.GroupColumnName"/>.</summary>
+        public const string Group = "Group";
     }
 
     /// <summary>
@@ -125,6 +128,7 @@ public static class PuzzleDataViews
             PuzzleId = e.PuzzleId,
             Source = e.Source,
             Rating = e.Rating,
+            Group = e.Group ?? "",
         };
     }
 
@@ -151,5 +155,8 @@ public static class PuzzleDataViews
 
         /// <summary>Difficulty rating.</summary>
         public float Rating { get; set; }
+
+        /// <summary>Group key (empty when none).</summary>
+        public string Group { get; set; } = "";
     }
 }

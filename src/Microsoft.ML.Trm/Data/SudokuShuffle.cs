@@ -75,6 +75,23 @@ public sealed class SudokuShuffle
         return new string(chars);
     }
 
+    /// <summary>
+    /// Applies the shuffle to <see cref="SudokuCodec"/> tokens (PAD 0 and blank 1 kept, digit d as d + 1), e.g. a
+    /// puzzle's or a solution's row of a training batch.
+    /// </summary>
+    internal void ApplyTokens(ReadOnlySpan<int> tokens, Span<int> result)
+    {
+        int n = Size;
+        if (tokens.Length != n * n || result.Length != n * n) throw new ArgumentException($"Expected {n * n} tokens, found {tokens.Length}.", nameof(tokens));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                int r = RowPermutation[i], c = ColumnPermutation[j];
+                int t = Transpose ? tokens[c * n + r] : tokens[r * n + c];
+                result[i * n + j] = t > SudokuCodec.Blank && t <= n + 1 ? DigitMap[t - 1] + 1 : t;
+            }
+    }
+
     /// <summary>Applies the shuffle to an example's puzzle and solution (other fields kept).</summary>
     public PuzzleExample Apply(PuzzleExample example)
     {

@@ -14,4 +14,5 @@ internal sealed class StepMetrics
     public double LmLoss { get; set; }
     public double HaltLoss { get; set; }
     public double ContinueLoss { get; set; }   // 0 unless the HRM-style Q-continue loss is on
+    public double Loss { get; set; }           // the optimised total: lm + 0.5·(halt + continue), filled by TrmLoss.Compute
 }

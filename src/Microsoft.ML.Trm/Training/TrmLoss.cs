@@ -69,6 +69,7 @@ internal static class TrmLoss
         }
         metrics.LmLoss = lmLoss.item<double>();
         metrics.HaltLoss = haltLoss.item<float>();
+        metrics.Loss = metrics.LmLoss + 0.5 * (metrics.HaltLoss + metrics.ContinueLoss);
         return (total, metrics);
     }
 }

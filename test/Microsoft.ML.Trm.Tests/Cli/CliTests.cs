@@ -120,7 +120,7 @@ public class CliTests
     {
         var output = Run("train", "--help").Out;
         Assert.That(output, Does.Contain("--preset <NAME>").And.Contain("[default: tiny]"));
-        Assert.That(output, Does.Contain("--checkpoint-every <N>").And.Contain("[default: 100]"));
+        Assert.That(output, Does.Contain("--checkpoint-every <N>").And.Contain("[default: every 10 minutes]"));
         Assert.That(output, Does.Contain("[default: trm-<task>.zip]"));
         Assert.That(output, Does.Contain("--device <DEVICE>").And.Contain("--threads <N>"));
         Assert.That(Run("generate", "sudoku", "--help").Out, Does.Contain("[default: 9]"));

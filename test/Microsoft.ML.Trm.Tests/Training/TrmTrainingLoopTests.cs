@@ -29,15 +29,20 @@ public class TrmTrainingLoopTests
         return (new TrmTrainingLoop(network, options, totalSteps, CPU, generator), data);
     }
 
+    /// <summary>Batches of the run's group sampler (one iteration of many epochs; rows are their own groups).</summary>
+    internal static IEnumerable<TrmBatch> Batches(TrmDataset data, int batchSize, int seed)
+    {
+        var sampler = new TrmGroupSampler(data, batchSize, seed, epochs: 1_000_000, epochsPerIteration: 1_000_000, members: 1);
+        foreach (var samples in sampler.Iteration(0)) yield return data.Batch(samples, TrmAugmenter.Identity);
+    }
+
     private static void Train(TrmTrainingLoop loop, TrmDataset data, int steps, int batchSize, int seed)
     {
-        var random = new Random(seed);
-        while (loop.Step < steps)
-            foreach (var batch in data.Epoch(random, batchSize))
-            {
-                loop.TrainStep(batch);
-                if (loop.Step >= steps) break;
-            }
+        foreach (var batch in Batches(data, batchSize, seed))
+        {
+            if (loop.Step >= steps) break;
+            loop.TrainStep(batch);
+        }
     }
 
     [Test]
@@ -77,11 +82,9 @@ public class TrmTrainingLoopTests
         options.InnerCycles = (int)Env("TRM_N", options.InnerCycles);
         if (Env("TRM_ATT", 0) > 0) { options.Mixer = TrmMixer.Attention; options.PositionEncoding = TrmPositionEncoding.Rope; }
         var (loop, data) = NewLoop(options, rows: 2048, totalSteps: 400, blanks: (int)Env("TRM_BLANKS", 6));
-        var random = new Random(0);
         var clock = Stopwatch.StartNew();
         double lm = 0, acc = 0, exact = 0, count = 0;
-        while (loop.Step < 400)
-            foreach (var batch in data.Epoch(random, options.BatchSize))
+            foreach (var batch in Batches(data, options.BatchSize, 0))
             {
                 var m = loop.TrainStep(batch);
                 lm += m.LmLoss / batch.Size; acc += m.TokenAccuracySum; exact += m.ExactAccuracySum; count += m.Count;
