@@ -35,20 +35,16 @@ public static class GettingStartedSample
         var examples = SudokuGenerator.Generate(generator, seed: 1).Take(2000).ToList();
         var train = ml.Data.LoadFromEnumerable(examples.Select(e => new SudokuRow { Puzzle = e.Puzzle, Solution = e.Solution }));
 
-        // 2. Pipeline: text → tokens → TRM → text.
-        var codec = new SudokuCodec(size: 4);
+        // 2. Options: the tiny preset, trained for 150 steps.
         var options = TrmPresets.Create(TrmPresets.Tiny);
         options.MaxSteps = 150;                                 // about a minute on 2 CPU cores
-        var pipeline = ml.Transforms.EncodePuzzle("PuzzleTokens", "Puzzle", codec)
-            .Append(ml.Transforms.EncodePuzzle("SolutionTokens", "Solution", codec))
-            .Append(ml.Transforms.Trm(options))
-            .Append(ml.Transforms.DecodePuzzle("PredictedSolution", "PredictedTokens", codec));
         #endregion
 
         if (maxSteps is { } steps) options.MaxSteps = steps;   // the test trains fewer steps
 
         #region snippet: gs-fit
-        // 3. Train and save.
+        // 3. A solver from puzzle text to solution text (text → tokens → TRM → text inside); train and save.
+        var pipeline = ml.Transforms.TrmSolver(PuzzleKind.Sudoku4, "Puzzle", "Solution", options);
         var model = pipeline.Fit(train);
         ml.Model.Save(model, train.Schema, "sudoku.zip");
         #endregion

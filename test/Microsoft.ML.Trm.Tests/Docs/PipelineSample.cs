@@ -32,15 +32,12 @@ public static class PipelineSample
         #region snippet: train
         var ml = new MLContext(seed: 0);
         var train = ml.Data.LoadFromTextFile<SudokuRow>(trainCsv, separatorChar: ',', hasHeader: true);
-        var codec = new SudokuCodec(size: 4);
 
         var options = TrmPresets.Create(TrmPresets.Tiny);     // or sudoku-mlp, sudoku-att, maze-att, arc-att
         options.MaxSteps = maxSteps;
 
-        var pipeline = ml.Transforms.EncodePuzzle("PuzzleTokens", "Puzzle", codec)
-            .Append(ml.Transforms.EncodePuzzle("SolutionTokens", "Solution", codec))
-            .Append(ml.Transforms.Trm(options))
-            .Append(ml.Transforms.DecodePuzzle("PredictedSolution", "PredictedTokens", codec));
+        // Puzzle text in, solution text out: encode → TRM → decode inside one estimator.
+        var pipeline = ml.Transforms.TrmSolver(PuzzleKind.Sudoku4, "Puzzle", "Solution", options);
 
         var model = pipeline.Fit(train);
         ml.Model.Save(model, train.Schema, zipPath);
@@ -52,7 +49,7 @@ public static class PipelineSample
         var loaded = context.Model.Load(zipPath, out var schema);
 
         var test = context.Data.LoadFromTextFile<SudokuRow>(testCsv, separatorChar: ',', hasHeader: true);
-        TrmMetrics metrics = context.EvaluateTrm(loaded.Transform(test));
+        TrmMetrics metrics = context.EvaluateTrmSolver(loaded.Transform(test), PuzzleKind.Sudoku4);
         Console.WriteLine(metrics);   // exact 0.93 token 0.99 halt 0.91 steps 4.00 (n=200)
 
         var engine = context.Model.CreatePredictionEngine<SudokuRow, SudokuPrediction>(loaded);

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Trm.Tests.MlNet;
 public static class ChildCommands
 {
     /// <summary>The command names.</summary>
-    public static IReadOnlyList<string> Names { get; } = new[] { "describe-codec-model", "describe-trm-model", "run-notebook" };
+    public static IReadOnlyList<string> Names { get; } = new[] { "describe-codec-model", "describe-trm-model", "solve-with-solver", "run-notebook" };
 
     /// <summary>Runs <paramref name="command"/>; returns the exit code.</summary>
     public static int Run(string command, string[] args)
@@ -24,6 +24,15 @@ public static class ChildCommands
                 var context = new MLContext(seed: 1);
                 var loaded = context.Model.Load(args[0], out _);
                 foreach (var line in Trm.TrmPipeline.Describe(context, loaded, File.ReadAllLines(args[1])))
+                    Console.WriteLine(line);
+                return 0;
+            }
+            case "solve-with-solver":
+            {
+                // args: <model.zip> <puzzles.txt>. A TrmSolver model in a fresh process; the input class has only Puzzle.
+                var context = new MLContext(seed: 1);
+                var loaded = context.Model.Load(args[0], out _);
+                foreach (var line in SolverModel.Solve(context, loaded, File.ReadAllLines(args[1])))
                     Console.WriteLine(line);
                 return 0;
             }
