@@ -84,7 +84,7 @@ public sealed class TrmSolverEstimator : IEstimator<TransformerChain<ITransforme
         var settings = new TrmFitSettings
         {
             ValidationData = s.ValidationData is { } v ? Tokens(v) : null, Progress = s.Progress, CancellationToken = s.CancellationToken,
-            MaxDuration = s.MaxDuration, CheckpointDirectory = s.CheckpointDirectory, CheckpointEverySteps = s.CheckpointEverySteps, Resume = s.Resume,
+            MaxDuration = s.MaxDuration, CheckpointDirectory = s.CheckpointDirectory, CheckpointEverySteps = s.CheckpointEverySteps, CheckpointInterval = s.CheckpointInterval, Resume = s.Resume,
         };
         var trm = new TrmEstimator(_env, _options).Fit(Tokens(input), settings);
         var decoder = Decoder.Fit(trm.Transform(puzzleEncoder.Transform(input)));
