@@ -45,6 +45,9 @@ internal sealed class TrmTrainingLoop : IDisposable
     internal Generator Generator => _generator;
     internal TrmCarry? Carry => _carry;
 
+    /// <summary>Called at the end of each phase of <see cref="TrainStep"/> with its name (the benchmark's profile).</summary>
+    internal Action<string>? OnPhase { get; set; }
+
     /// <summary>Sets the step counter and carry after a checkpoint was loaded.</summary>
     internal void Restore(long step, TrmCarry? carry)
     {
@@ -66,23 +69,29 @@ internal sealed class TrmTrainingLoop : IDisposable
         var labels = tensor(batch.Labels, new long[] { batch.Size, batch.SequenceLength }).to(Device);
         var ids = tensor(batch.PuzzleIds).to(Device);
         var draws = rand(new long[] { batch.Size, 2 }, generator: _generator);
+        OnPhase?.Invoke("prepare");
 
         var output = TrmSupervisionStep.Run(Network, carry, inputs, labels, ids, training: true, draws);
         var next = output.Carry;
+        OnPhase?.Invoke("forward");
         // HRM-style ACT: an extra no-grad forward pass on the new carry gives the Q-continue target (HrmActTarget.cs).
         var continueTarget = arch.NoActContinue ? null : HrmActTarget.ContinueTarget(Network, next);
         var (loss, metrics) = TrmLoss.Compute(output.Logits, next.Labels, output.HaltLogits, continueTarget is null ? null : output.ContinueLogits,
             continueTarget, next.Steps, next.Halted, _options.Loss);
         if (!double.IsFinite(metrics.LmLoss) || !double.IsFinite(metrics.HaltLoss))
             throw new TrmTrainingException($"The loss became non-finite at step {Step} (lm {metrics.LmLoss}, halt {metrics.HaltLoss}); training stopped.");
+        OnPhase?.Invoke("loss+metrics");
         (loss / batch.Size).backward();
+        OnPhase?.Invoke("backward");
 
         LearningRate = LearningRateSchedule.At(Step, _options.LearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
         double puzzleLr = LearningRateSchedule.At(Step, _options.PuzzleEmbeddingLearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
         if (!_options.FreezeWeights) _optimizer.Step(LearningRate);
         Network.PuzzleTable?.SignSgdStep(puzzleLr, _options.PuzzleEmbeddingWeightDecay);
+        OnPhase?.Invoke("optimizer");
         _optimizer.ZeroGrad();
         _ema?.Update();
+        OnPhase?.Invoke("zero-grad+ema");
 
         _carry?.Dispose();
         _carry = next.DetachFromScope();
