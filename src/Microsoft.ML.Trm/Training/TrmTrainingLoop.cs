@@ -27,7 +27,7 @@ internal sealed class TrmTrainingLoop : IDisposable
         network.train();
         _optimizer = new ParameterOptimizer(network.named_parameters().Select(p => (p.name, (Tensor)p.parameter)),
             options.Optimizer, options.Beta1, options.Beta2, options.WeightDecay, options.AdamEpsilon);
-        if (options.UseEma) _ema = new EmaWeights(network, options.EmaRate);
+        if (options.UseEma) _ema = new EmaWeights(network, options.EmaRate, _optimizer.FlatParameters);
     }
 
     public TrmNetwork Network { get; }
