@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 // TRM benchmark: each model's speed against the best rate this machine reaches on that model's own matrix products,
 // measured in the same run, before and after the workload.
 // usage: dotnet run -c Release --project test/Microsoft.ML.Trm.Benchmarks -- [--quick] [--device cpu|cuda[:N]]
-//        [--verbose] [--train-only] [--only tiny,main-job,sudoku-mlp,sudoku-att,tiny-infer] [--threads N] --out DIR
+//        [--verbose] [--train-only] [--no-live] [--only tiny,main-job,sudoku-mlp,sudoku-att,tiny-infer] [--threads N] --out DIR
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick"), verbose = args.Contains("--verbose"), trainOnly = args.Contains("--train-only");
 string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
@@ -28,6 +28,7 @@ var device = TrmDevice.Resolve(deviceId, fallbackToCpu: false);
 var precision = device.type == DeviceType.CUDA ? TrmPrecision.Auto : TrmPrecision.Float32;
 var forwardType = TrmDevice.ForwardType(precision, device);
 Directory.CreateDirectory(outDir);
+if (args.Contains("--micro")) { Micro.Run(int.Parse(Arg("--micro-batch", "64")), 97, int.Parse(Arg("--micro-hidden", "64")), 512, 10); return 0; }
 const int PaperBatch = 32;
 int trials = quick ? 5 : 7, timedSteps = quick ? 5 : 9;
 var yardstick = new Yardstick(device, forwardType, trials, trialSeconds: quick ? 0.05 : 0.1);
@@ -74,7 +75,7 @@ results["models"] = models;
 if (!trainOnly && Run("tiny-infer")) results["tiny_inference"] = InferenceRow();
 
 // 4. Native tensors stay flat over 100 training steps (tiny preset).
-if (Run("tiny"))
+if (Run("tiny") && !args.Contains("--no-live"))
 {
     var options = TrmPresets.Create(TrmPresets.Tiny);
     var arch = options.ToArchitecture(11, 81, 1);
