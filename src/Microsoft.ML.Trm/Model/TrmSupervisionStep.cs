@@ -51,7 +51,7 @@ internal static class TrmSupervisionStep
     /// <param name="labels">New batch labels [batch, seq] int64 (−100 = ignore).</param>
     /// <param name="puzzleIds">New batch identifiers [batch] int64.</param>
     /// <param name="training">Training halting rules (halt logit, exploration) when true; N_sup only when false.</param>
-    /// <param name="explorationDraws">Uniform draws [batch, 2] on the CPU for exploration (null when not training).</param>
+    /// <param name="explorationDraws">Uniform draws [batch, 2] for exploration, already on the device (null when not training).</param>
     public static Output Run(TrmNetwork network, TrmCarry carry, Tensor inputs, Tensor labels, Tensor puzzleIds, bool training, Tensor? explorationDraws)
     {
         var arch = network.Architecture;

@@ -11,19 +11,43 @@ internal sealed class EmaWeights : IDisposable
 {
     private readonly List<(string Name, Tensor Parameter, Tensor Shadow)> _entries;
     private readonly double _rate;
+    private readonly Tensor? _flatParameters, _flatShadow;
 
-    public EmaWeights(nn.Module module, double rate)
+    /// <param name="module">The trained module.</param>
+    /// <param name="rate">μ.</param>
+    /// <param name="flatParameters">The module's parameters as one contiguous buffer, in named_parameters order
+    /// (<see cref="ParameterOptimizer.FlatParameters"/>); the shadow is then one buffer too and an update is two kernels.</param>
+    public EmaWeights(nn.Module module, double rate, Tensor? flatParameters = null)
     {
         _rate = rate;
         using var _ = no_grad();
-        _entries = module.named_parameters()
-            .Select(p => (p.name, (Tensor)p.parameter, p.parameter.detach().clone().DetachFromDisposeScope()))
-            .ToList();
+        if (flatParameters is null)
+        {
+            _entries = module.named_parameters()
+                .Select(p => (p.name, (Tensor)p.parameter, p.parameter.detach().clone().DetachFromDisposeScope()))
+                .ToList();
+            return;
+        }
+        _flatParameters = flatParameters;
+        _flatShadow = flatParameters.detach().clone().DetachFromDisposeScope();
+        _entries = new List<(string, Tensor, Tensor)>();
+        long offset = 0;
+        foreach (var (name, p) in module.named_parameters())
+        {
+            _entries.Add((name, p, _flatShadow.narrow(0, offset, p.numel()).view(p.shape).DetachFromDisposeScope()));
+            offset += p.numel();
+        }
+        if (offset != flatParameters.numel()) throw new ArgumentException("The flat buffer does not hold exactly the module's parameters.", nameof(flatParameters));
     }
 
     public void Update()
     {
         using var _ = no_grad();
+        if (_flatShadow is not null)
+        {
+            _flatShadow.mul_(_rate).add_(_flatParameters!, alpha: 1 - _rate);
+            return;
+        }
         foreach (var (_, p, shadow) in _entries)
             shadow.mul_(_rate).add_(p, alpha: 1 - _rate);
     }
@@ -51,5 +75,6 @@ internal sealed class EmaWeights : IDisposable
     public void Dispose()
     {
         foreach (var e in _entries) e.Shadow.Dispose();
+        _flatShadow?.Dispose();
     }
 }

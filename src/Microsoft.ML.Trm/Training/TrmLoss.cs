@@ -31,15 +31,17 @@ internal static class TrmLoss
     }
 
     /// <summary>
-    /// Total loss (lm + 0.5·(halt [+ continue])) as a scalar, and the metric sums of the rows that halted at this
-    /// step with at least one valid label (upstream semantics).
+    /// Total loss (lm + 0.5·(halt [+ continue])) as a scalar, and the step's metrics as one float64 tensor of
+    /// <see cref="StepMetrics.VectorLength"/> entries on the loss's device (read with <see cref="StepMetrics.FromVector"/>):
+    /// the sums over the rows that halted at this step with at least one valid label (upstream semantics), then the
+    /// lm, halt and continue losses and the total. Nothing is copied to the host here, so reading the metrics costs
+    /// one synchronisation, after the optimiser.
     /// </summary>
-    public static (Tensor Loss, StepMetrics Metrics) Compute(
+    public static (Tensor Loss, Tensor Metrics) Compute(
         Tensor logits, Tensor labels, Tensor haltLogits, Tensor? continueLogits, Tensor? continueTarget,
         Tensor steps, Tensor halted, TrmLossType type)
     {
-        Tensor valid, counts, divisor, seqCorrect;
-        StepMetrics metrics;
+        Tensor valid, counts, divisor, seqCorrect, rowMetrics;
         using (no_grad())
         {
             valid = labels != IgnoreLabel;
@@ -47,29 +49,35 @@ internal static class TrmLoss
             divisor = counts.clamp_min(1).unsqueeze(-1);
             var correct = valid & (logits.argmax(-1) == labels);
             seqCorrect = correct.sum(-1) == counts;
-            var rows = halted & (counts > 0);
-            var zero = zeros(1, device: logits.device);
-            metrics = new StepMetrics
+            var rows = (halted & (counts > 0)).to(ScalarType.Float64);
+            // Per row: counted, token accuracy, exact, halt accuracy, steps; masked by the counted rows and summed.
+            rowMetrics = stack(new[]
             {
-                Count = rows.sum().item<long>(),
-                TokenAccuracySum = where(rows, (correct.to(ScalarType.Float32) / divisor).sum(-1), zero).sum().item<float>(),
-                ExactAccuracySum = (rows & seqCorrect).sum().item<long>(),
-                HaltAccuracySum = (rows & ((haltLogits >= 0) == seqCorrect)).sum().item<long>(),
-                StepsSum = where(rows, steps, zeros_like(steps)).sum().item<long>(),
-            };
+                rows,
+                (correct.to(ScalarType.Float64) / divisor).sum(-1) * rows,
+                seqCorrect.to(ScalarType.Float64) * rows,
+                ((haltLogits >= 0) == seqCorrect).to(ScalarType.Float64) * rows,
+                steps.to(ScalarType.Float64) * rows,
+            }, 1).sum(dim: 0L);
         }
         var lmLoss = (CrossEntropy(logits, labels, valid, type) / divisor).sum();
         var haltLoss = nn.functional.binary_cross_entropy_with_logits(haltLogits, seqCorrect.to(haltLogits.dtype), reduction: nn.Reduction.Sum);
         var total = lmLoss + 0.5 * haltLoss.to(lmLoss.dtype);
+        Tensor? continueLoss = null;
         if (continueLogits is not null && continueTarget is not null)
         {
-            var continueLoss = nn.functional.binary_cross_entropy_with_logits(continueLogits, continueTarget, reduction: nn.Reduction.Sum);
+            continueLoss = nn.functional.binary_cross_entropy_with_logits(continueLogits, continueTarget, reduction: nn.Reduction.Sum);
             total = total + 0.5 * continueLoss.to(lmLoss.dtype);
-            metrics.ContinueLoss = continueLoss.item<float>();
         }
-        metrics.LmLoss = lmLoss.item<double>();
-        metrics.HaltLoss = haltLoss.item<float>();
-        metrics.Loss = metrics.LmLoss + 0.5 * (metrics.HaltLoss + metrics.ContinueLoss);
-        return (total, metrics);
+        using (no_grad())
+        {
+            var losses = stack(new[]
+            {
+                lmLoss.detach().to(ScalarType.Float64), haltLoss.detach().to(ScalarType.Float64),
+                continueLoss is null ? zeros(1, ScalarType.Float64, device: lmLoss.device).squeeze(0) : continueLoss.detach().to(ScalarType.Float64),
+                total.detach().to(ScalarType.Float64),
+            });
+            return (total, cat(new[] { rowMetrics, losses }));
+        }
     }
 }

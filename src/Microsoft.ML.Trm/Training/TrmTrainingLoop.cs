@@ -27,7 +27,7 @@ internal sealed class TrmTrainingLoop : IDisposable
         network.train();
         _optimizer = new ParameterOptimizer(network.named_parameters().Select(p => (p.name, (Tensor)p.parameter)),
             options.Optimizer, options.Beta1, options.Beta2, options.WeightDecay, options.AdamEpsilon);
-        if (options.UseEma) _ema = new EmaWeights(network, options.EmaRate);
+        if (options.UseEma) _ema = new EmaWeights(network, options.EmaRate, _optimizer.FlatParameters);
     }
 
     public TrmNetwork Network { get; }
@@ -44,6 +44,9 @@ internal sealed class TrmTrainingLoop : IDisposable
     internal EmaWeights? Ema => _ema;
     internal Generator Generator => _generator;
     internal TrmCarry? Carry => _carry;
+
+    /// <summary>Called at the end of each phase of <see cref="TrainStep"/> with its name (the benchmark's profile).</summary>
+    internal Action<string>? OnPhase { get; set; }
 
     /// <summary>Sets the step counter and carry after a checkpoint was loaded.</summary>
     internal void Restore(long step, TrmCarry? carry)
@@ -65,24 +68,37 @@ internal sealed class TrmTrainingLoop : IDisposable
         var inputs = tensor(batch.Inputs, new long[] { batch.Size, batch.SequenceLength }).to(Device);
         var labels = tensor(batch.Labels, new long[] { batch.Size, batch.SequenceLength }).to(Device);
         var ids = tensor(batch.PuzzleIds).to(Device);
-        var draws = rand(new long[] { batch.Size, 2 }, generator: _generator);
+        // Exploration draws come from the loop's (CPU) generator, so runs and resumed runs repeat; they are copied to
+        // the device with the batch, before the forward pass, not in the middle of the step.
+        var draws = rand(new long[] { batch.Size, 2 }, generator: _generator).to(Device);
+        OnPhase?.Invoke("prepare");
 
         var output = TrmSupervisionStep.Run(Network, carry, inputs, labels, ids, training: true, draws);
         var next = output.Carry;
+        OnPhase?.Invoke("forward");
         // HRM-style ACT: an extra no-grad forward pass on the new carry gives the Q-continue target (HrmActTarget.cs).
         var continueTarget = arch.NoActContinue ? null : HrmActTarget.ContinueTarget(Network, next);
-        var (loss, metrics) = TrmLoss.Compute(output.Logits, next.Labels, output.HaltLogits, continueTarget is null ? null : output.ContinueLogits,
+        var (loss, metricsTensor) = TrmLoss.Compute(output.Logits, next.Labels, output.HaltLogits, continueTarget is null ? null : output.ContinueLogits,
             continueTarget, next.Steps, next.Halted, _options.Loss);
-        if (!double.IsFinite(metrics.LmLoss) || !double.IsFinite(metrics.HaltLoss))
-            throw new TrmTrainingException($"The loss became non-finite at step {Step} (lm {metrics.LmLoss}, halt {metrics.HaltLoss}); training stopped.");
+        OnPhase?.Invoke("loss+metrics");
         (loss / batch.Size).backward();
+        OnPhase?.Invoke("backward");
 
         LearningRate = LearningRateSchedule.At(Step, _options.LearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
         double puzzleLr = LearningRateSchedule.At(Step, _options.PuzzleEmbeddingLearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
         if (!_options.FreezeWeights) _optimizer.Step(LearningRate);
         Network.PuzzleTable?.SignSgdStep(puzzleLr, _options.PuzzleEmbeddingWeightDecay);
+        OnPhase?.Invoke("optimizer");
         _optimizer.ZeroGrad();
         _ema?.Update();
+        OnPhase?.Invoke("zero-grad+ema");
+
+        // The step's only read of device values: all metrics at once, after the optimiser has been queued. A
+        // non-finite loss stops training here, before the carry advances and before any checkpoint of this step.
+        var metrics = StepMetrics.FromVector(metricsTensor.cpu().data<double>().ToArray());
+        OnPhase?.Invoke("metrics read");
+        if (!double.IsFinite(metrics.Loss))
+            throw new TrmTrainingException($"The loss became non-finite at step {Step} (lm {metrics.LmLoss}, halt {metrics.HaltLoss}, continue {metrics.ContinueLoss}); training stopped.");
 
         _carry?.Dispose();
         _carry = next.DetachFromScope();

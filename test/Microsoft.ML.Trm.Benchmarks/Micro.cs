@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trm.Benchmarks;
+
+/// <summary>Micro-measurements of single operations at a model's shapes (diagnostic, --micro).</summary>
+internal static class Micro
+{
+    public static void Run(long b, long s, long d, long innerS, int reps)
+    {
+        double Time(string name, Func<Tensor> op)
+        {
+            for (int i = 0; i < 3; i++) op().Dispose();
+            double best = double.MaxValue;
+            for (int t = 0; t < 5; t++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < reps; i++) op().Dispose();
+                best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
+            }
+            Console.WriteLine($"{name,-60} {best,8:F3} ms");
+            return best;
+        }
+        using var _ = no_grad();
+        var x = randn(b, s, d); var w = randn(2 * innerS, s); var wd = randn(s, innerS);
+        var xt = x.permute(1, 0, 2).contiguous();   // [S, B, D]
+        var x2 = xt.view(s, b * d);
+        Time("matmul(W[2I,S], x[B,S,D])", () => matmul(w, x));
+        Time("x.transpose(1,2).reshape(B*D,S) @ W^T", () => x.transpose(1, 2).reshape(b * d, s).matmul(w.t()));
+        Time("W @ X[S, B*D]  (layout [S,B,D])", () => w.matmul(x2));
+        var g = randn(b, 2 * innerS, d);
+        Time("silu(g[:, :I]) * g[:, I:]  [B,2I,D]", () => { var p = g.chunk(2, 1); return nn.functional.silu(p[0]) * p[1]; });
+        var g2 = randn(2 * innerS, b * d);
+        Time("silu(g[:I]) * g[I:]  [2I, B*D]", () => { var p = g2.chunk(2, 0); return nn.functional.silu(p[0]) * p[1]; });
+        var h = randn(b, innerS, d);
+        Time("matmul(Wd[S,I], h[B,I,D])", () => matmul(wd, h));
+        var h2 = randn(innerS, b * d);
+        Time("Wd @ H[I, B*D]", () => wd.matmul(h2));
+        Time("rmsnorm over dim 1 of [B,S,D]", () => Model.RmsNorm.Apply(x, 1e-5, 1));
+        Time("rmsnorm over dim 0 of [S,B,D]", () => Model.RmsNorm.Apply(xt, 1e-5, 0));
+        Time("rmsnorm over dim -1 of [B,S,D]", () => Model.RmsNorm.Apply(x, 1e-5));
+        Time("x + x", () => x + x);
+        Time("x.square().mean(-1) only", () => x.square().mean(new long[] { -1 }, keepdim: true));
+        Time("rsqrt-free: x * (x.pow(2).mean+eps).rsqrt()", () => x * (x.pow(2).mean(new long[] { -1 }, keepdim: true) + 1e-5).rsqrt());
+    }
+}
