@@ -130,9 +130,8 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
         w.Writer.Write(o.InferenceBatchSize);
         w.Writer.Write(o.HaltAtInference);
         w.Writer.Write(o.IncludeStepPredictions);
-        byte[] payload;
-        lock (_lock) payload = TrmModelFile.Write(_network, _options, TrainedSteps);
-        w.WritePayload(WeightsEntry, payload);
+        // Streamed into the zip entry (no byte array: weights over 2 GiB, e.g. the ARC-AGI-2 puzzle table, save too).
+        w.WritePayload(WeightsEntry, stream => { lock (_lock) TrmModelFile.Write(stream, _network, _options, TrainedSteps); });
     });
 
     static TrmTransformer IMlNetLoadable<TrmTransformer>.Load(ModelLoadReader reader)
@@ -141,7 +140,6 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
         string input = r.ReadString(), puzzleId = r.ReadString(), predicted = r.ReadString(), confidence = r.ReadString(), steps = r.ReadString();
         int batchSize = r.ReadInt32();
         bool haltAtInference = r.ReadBoolean(), includeSteps = r.ReadBoolean();
-        var payload = reader.ReadPayload(WeightsEntry);
         // ML.NET calls loaders by reflection, so an exception thrown here reaches the caller of Model.Load wrapped in
         // TargetInvocationExceptions. A device that is not there is the user's setting, not a damaged file: the model
         // loads on the CPU and its first use throws the InvalidOperationException itself (docs/gpu.md).
@@ -149,7 +147,7 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
         Device device;
         try { device = TrmDevice.Resolve(reader.Environment); }
         catch (InvalidOperationException ex) { (deviceUnavailable, device) = (ex, CPU); }
-        var transformer = FromPayload(payload, device, $"model entry '{WeightsEntry}'");
+        var transformer = reader.ReadPayload(WeightsEntry, stream => FromPayload(stream, device, $"model entry '{WeightsEntry}'"));
         var o = transformer._options;
         (o.InputColumnName, o.PuzzleIdColumnName, o.PredictedTokensColumnName, o.ConfidenceColumnName, o.StepsColumnName) =
             (input, puzzleId.Length == 0 ? null : puzzleId, predicted, confidence, steps);
@@ -158,7 +156,7 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
     }
 
     /// <summary>Rebuilds a transformer from a <c>TrmModel.bin</c> payload.</summary>
-    internal static TrmTransformer FromPayload(byte[] payload, Device device, string source)
+    internal static TrmTransformer FromPayload(Stream payload, Device device, string source)
     {
         var (header, tensors) = TrmModelFile.Read(payload, source);
         try

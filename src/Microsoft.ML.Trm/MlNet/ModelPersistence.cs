@@ -68,6 +68,33 @@ internal sealed class ModelSaveWriter
             Writer.Write(payload);
         }
     }
+
+    /// <summary>
+    /// Streams a blob of any size (no byte array, so no 2 GiB limit) into its own zip entry: int32 <see cref="StreamedLength"/>
+    /// (−1), then the bytes to the end of the entry. Outside a repository the blob is buffered and written inline as by
+    /// <see cref="WritePayload(string, byte[])"/> (limited to 2 GiB there).
+    /// </summary>
+    public void WritePayload(string entryName, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (!InRepository)
+        {
+            using var buffer = new MemoryStream();
+            write(buffer);
+            WritePayload(entryName, buffer.ToArray());
+            return;
+        }
+        Writer.Write(true);
+        MlNetInternals.SaveBinaryStream(_ctx, entryName, w =>
+        {
+            w.Write(StreamedLength);
+            w.Flush();
+            write(w.BaseStream);
+        });
+    }
+
+    /// <summary>The length field of a streamed payload: the bytes run to the end of the entry.</summary>
+    internal const int StreamedLength = -1;
 }
 
 /// <summary>Load side of a transformer's model entry; the mirror of <see cref="ModelSaveWriter"/>.</summary>
@@ -101,21 +128,73 @@ internal sealed class ModelLoadReader
         return T.Load(new ModelLoadReader(env, ctx));
     }
 
-    /// <summary>Reads a blob written by <see cref="ModelSaveWriter.WritePayload"/>.</summary>
+    /// <summary>Reads a blob written by <see cref="ModelSaveWriter.WritePayload(string, byte[])"/>.</summary>
     /// <exception cref="InvalidDataException">The separate entry is missing or truncated.</exception>
-    public byte[] ReadPayload(string entryName)
+    public byte[] ReadPayload(string entryName) => ReadPayload(entryName, stream =>
     {
+        if (stream.Length > Array.MaxLength) throw new InvalidDataException($"Entry '{entryName}' holds {stream.Length:N0} bytes, more than one array can.");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    });
+
+    /// <summary>
+    /// Reads a blob written by either <c>WritePayload</c> and hands it to <paramref name="read"/> as a seekable stream:
+    /// in memory up to 1 GiB, in a temporary file (deleted on close) beyond, so blobs over 2 GiB load too.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The separate entry is missing or truncated.</exception>
+    public T ReadPayload<T>(string entryName, Func<Stream, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
         if (!Reader.ReadBoolean())
-            return ReadBlob(Reader, "the model stream");
-        byte[]? payload = null;
-        if (!MlNetInternals.TryLoadBinaryStream(_ctx, entryName, r => payload = ReadBlob(r, $"entry '{entryName}'")))
-            throw new InvalidDataException($"The model has no '{entryName}' entry next to its Model.key.");
-        return payload!;
+        {
+            using var inline = new MemoryStream(ReadBlob(Reader, "the model stream"), writable: false);
+            return read(inline);
+        }
+        T result = default!;
+        bool found = MlNetInternals.TryLoadBinaryStream(_ctx, entryName, r =>
+        {
+            int length = r.ReadInt32();
+            if (length == ModelSaveWriter.StreamedLength)
+            {
+                using var copy = SeekableCopy(r.BaseStream);
+                result = read(copy);
+                return;
+            }
+            using var blob = new MemoryStream(ReadBlob(r, length, $"entry '{entryName}'"), writable: false);
+            result = read(blob);
+        });
+        if (!found) throw new InvalidDataException($"The model has no '{entryName}' entry next to its Model.key.");
+        return result;
     }
 
-    private static byte[] ReadBlob(BinaryReader reader, string where)
+    private const long InMemoryLimit = 1L << 30;
+
+    private static Stream SeekableCopy(Stream source)
     {
-        int length = reader.ReadInt32();
+        var memory = new MemoryStream();
+        var buffer = new byte[1 << 20];
+        int n;
+        while ((n = source.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            memory.Write(buffer, 0, n);
+            if (memory.Length < InMemoryLimit) continue;
+            var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.DeleteOnClose);
+            memory.Position = 0;
+            memory.CopyTo(file);
+            memory.Dispose();
+            source.CopyTo(file, 1 << 20);
+            file.Position = 0;
+            return file;
+        }
+        memory.Position = 0;
+        return memory;
+    }
+
+    private static byte[] ReadBlob(BinaryReader reader, string where) => ReadBlob(reader, reader.ReadInt32(), where);
+
+    private static byte[] ReadBlob(BinaryReader reader, int length, string where)
+    {
         if (length < 0)
             throw new InvalidDataException($"Negative payload length {length} in {where}.");
         var bytes = reader.ReadBytes(length);

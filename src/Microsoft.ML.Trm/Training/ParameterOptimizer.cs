@@ -61,7 +61,9 @@ internal sealed class ParameterOptimizer : IDisposable
             // set_ returns a wrapper of the parameter itself: never dispose or finalize it (that would free the parameter).
             GC.SuppressFinalize(p.set_(slot));
             slot.Dispose();
-            p.grad = Slice(_flatGrad);
+            var grad = Slice(_flatGrad);
+            if (p.grad is { } existing) grad.copy_(existing);   // a gradient already accumulated is kept
+            p.grad = grad;
             _m[i] = Slice(_flatM);
             _v[i] = Slice(_flatV);
             offset += n;

@@ -43,7 +43,8 @@ public class PackageTests
         Assert.That((string?)metadata.Element(ns + "license"), Is.EqualTo("MIT"));
         Assert.That((string?)metadata.Element(ns + "readme"), Is.EqualTo("README.md"));
         var dependencies = metadata.Descendants(ns + "dependency").ToDictionary(d => (string)d.Attribute("id")!, d => (string)d.Attribute("version")!);
-        Assert.That(dependencies.Keys.Order(), Is.EqualTo(new[] { "Microsoft.ML", "TorchSharp" }), "ML.NET and TorchSharp, never a native backend");
+        Assert.That(dependencies.Keys.Order(), Is.EqualTo(new[] { "Google.Protobuf", "Microsoft.ML", "TorchSharp" }),
+            "ML.NET, TorchSharp and Google.Protobuf (ONNX export), never a native backend");
         Assert.That(dependencies["Microsoft.ML"], Is.EqualTo("[5.0.1, 7.0.0)"), "ML.NET 5.0.1 up to 6.x");
 
         // The woven assembly is the one packed: MlNetWeaver adds ML.NET's [assembly: LoadableClass] after compile.
