@@ -41,7 +41,7 @@ internal sealed class ModelSaveWriter
     /// <summary>Writer of the model's main stream (the zip entry <c>Model.key</c>).</summary>
     public BinaryWriter Writer { get; }
 
-    /// <summary>True when saving into a zip, where <see cref="WritePayload"/> writes a separate entry.</summary>
+    /// <summary>True when saving into a zip, where <c>WritePayload</c> writes a separate entry.</summary>
     public bool InRepository { get; }
 
     /// <summary>Writes the version header of <typeparamref name="T"/>, then the body through <paramref name="write"/>.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.Trm.Inference;
 using Microsoft.ML.Trm.Data;
 using Microsoft.ML.Trm.Model;
 using Microsoft.ML.Trm.Training;
@@ -33,9 +34,8 @@ public class BFloat16CpuTests
         var generator = new Generator((ulong)options.Seed);
         using var loop = new TrmTrainingLoop(network, options, totalSteps: 30, CPU, generator);
         var losses = new List<double>();
-        var random = new Random(0);
         while (loop.Step < 30)
-            foreach (var batch in data.Epoch(random, 16))
+            foreach (var batch in TrmTrainingLoopTests.Batches(data, 16, seed: 0))
             {
                 var m = loop.TrainStep(batch);
                 losses.Add(m.LmLoss / batch.Size);
@@ -63,9 +63,8 @@ public class BFloat16CpuTests
         var data = TrmTrainingLoopTests.Sudoku4(2048, seed: 1);   // the tiny preset's 200-step recipe (TinyPreset_Learns4x4Sudoku)
         using var network = NewNetwork(options, ScalarType.Float32);
         using var loop = new TrmTrainingLoop(network, options, totalSteps: 200, CPU, new Generator((ulong)options.Seed));
-        var random = new Random(options.Seed);
         while (loop.Step < 200)
-            foreach (var batch in data.Epoch(random, options.BatchSize))
+            foreach (var batch in TrmTrainingLoopTests.Batches(data, options.BatchSize, options.Seed))
             {
                 loop.TrainStep(batch);
                 if (loop.Step >= 200) break;
