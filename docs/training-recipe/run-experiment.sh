@@ -1,7 +1,7 @@
 #!/bin/bash
 # CPU experiment for docs/training-recipe.md: the same tiny model and step budget, with and without Sudoku shuffles.
 set -e
-cd /tmp/recipe-exp
+cd "${EXP_DIR:-/tmp/recipe-exp}"   # a folder with bin/ = a build of src/Microsoft.ML.Trm.Cli
 TRM="dotnet bin/trm.dll"
 if [ ! -f train.csv ]; then
   head=""
