@@ -27,7 +27,9 @@ var outDir = Arg("--out", "benchmark-results");
 if (Arg("--threads", "") is { Length: > 0 } threadText) set_num_threads(int.Parse(threadText));
 var deviceId = TrmDevice.ParseDeviceId(Arg("--device", "cpu"));
 var device = TrmDevice.Resolve(deviceId, fallbackToCpu: false);
-var precision = device.type == DeviceType.CUDA ? TrmPrecision.Auto : TrmPrecision.Float32;
+var precision = Arg("--precision", "") is { Length: > 0 } precisionText
+    ? Enum.Parse<TrmPrecision>(precisionText, ignoreCase: true)
+    : device.type == DeviceType.CUDA ? TrmPrecision.Auto : TrmPrecision.Float32;
 var forwardType = TrmDevice.ForwardType(precision, device);
 Directory.CreateDirectory(outDir);
 if (args.Contains("--micro")) { Micro.Run(int.Parse(Arg("--micro-batch", "64")), 97, int.Parse(Arg("--micro-hidden", "64")), 512, 10); return 0; }
