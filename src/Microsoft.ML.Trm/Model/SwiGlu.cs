@@ -31,15 +31,18 @@ internal sealed class SwiGlu : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The same SwiGLU applied along axis 1 of x [batch, size, channels], i.e. forward(x.transpose(1, 2)).transpose(1, 2),
-    /// computed as W_down · (SiLU(W_gate · x) ⊙ (W_up · x)) with batched matmuls and no transposed copies (MLP-T).
+    /// The same SwiGLU applied along axis 0 of a sequence-major state x [size, batch, channels] (MLP-T's position mixer),
+    /// i.e. forward(x.permute(1, 2, 0)).permute(2, 0, 1), computed as two plain 2-D products on x viewed as
+    /// [size, batch·channels]: W_down · (SiLU(W_gate · X) ⊙ (W_up · X)). Both products read and write contiguous memory,
+    /// and the gate and up halves are contiguous row blocks (docs/performance.md, "Why MLP-T runs slower per FLOP").
     /// </summary>
-    public Tensor ForwardAlongAxis1(Tensor x)
+    public Tensor ForwardAlongAxis0(Tensor x)
     {
-        var gateUp = matmul(_gateUp.Weight.dtype == x.dtype ? _gateUp.Weight : _gateUp.Weight.to(x.dtype), x); // [batch, 2·inner, channels]
-        var parts = gateUp.chunk(2, 1);
+        var flat = x.reshape(x.shape[0], -1);                                                               // [size, batch·channels]
+        var gateUp = (_gateUp.Weight.dtype == x.dtype ? _gateUp.Weight : _gateUp.Weight.to(x.dtype)).mm(flat); // [2·inner, batch·channels]
+        var parts = gateUp.chunk(2, 0);
         var down = _down.Weight.dtype == x.dtype ? _down.Weight : _down.Weight.to(x.dtype);
-        return matmul(down, nn.functional.silu(parts[0]) * parts[1]);                                         // [batch, size, channels]
+        return down.mm(nn.functional.silu(parts[0]) * parts[1]).view(x.shape);                            // [size, batch, channels]
     }
 
     public override Tensor forward(Tensor x)

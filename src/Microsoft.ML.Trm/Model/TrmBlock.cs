@@ -8,6 +8,8 @@ namespace Microsoft.ML.Trm.Model;
 /// One post-norm block of the tiny network (upstream trm.py TinyRecursiveReasoningModel_ACTV1Block):
 /// h = RMSNorm(h + Mixer(h)); h = RMSNorm(h + SwiGLU(h)). With MLP-T the mixer is a SwiGLU over sequence
 /// positions applied to the transposed state, and its residual norm is taken over positions, per channel.
+/// State layout: attention blocks take [batch, seq, hidden]; MLP-T blocks take the sequence-major [seq, batch, hidden]
+/// (<see cref="TrmNetwork.DeepRecursion"/> transposes once per supervision step, not per call).
 /// </summary>
 internal sealed class TrmBlock : nn.Module<Tensor, Tensor>
 {
@@ -32,8 +34,9 @@ internal sealed class TrmBlock : nn.Module<Tensor, Tensor>
         if (_mlpT is not null)
         {
             // Upstream transposes to [batch, hidden, seq], applies the SwiGLU over seq and the norm over seq, and
-            // transposes back. Same arithmetic without the transposed copies: mix along axis 1, normalise over axis 1.
-            h = RmsNorm.Apply(h + _mlpT.ForwardAlongAxis1(h), _eps, dim: 1);
+            // transposes back. Same arithmetic on the sequence-major state, without transposed copies: mix along
+            // axis 0 (two 2-D products), normalise over axis 0. The channel SwiGLU and norm work on any token order.
+            h = RmsNorm.Apply(h + _mlpT.ForwardAlongAxis0(h), _eps, dim: 0);
         }
         else
         {

@@ -120,6 +120,11 @@ internal sealed partial class TrmNetwork : nn.Module
     {
         SetRotaryTables(inputs.device);
         var x = EmbedInput(inputs, puzzleIds);
+        if (SequenceMajor)
+        {
+            // MLP-T blocks work on [seq, batch, hidden] (TrmBlock): transpose x, y and z once per supervision step.
+            x = ToSequenceMajor(x); answer = ToSequenceMajor(answer); latent = ToSequenceMajor(latent);
+        }
         if (IsVariant)
         {
             (answer, latent) = VariantRecursion(x, answer, latent);   // HRM, direct, TRM ablations (HrmRecursion.cs)
@@ -133,11 +138,21 @@ internal sealed partial class TrmNetwork : nn.Module
             }
             (answer, latent) = Recurse(x, answer, latent);
         }
+        if (SequenceMajor)
+        {
+            answer = answer.transpose(0, 1);   // views; the next step's ToSequenceMajor of them copies nothing
+            latent = latent.transpose(0, 1);
+        }
 
         var logits = _outputHead.forward(answer)[.., Architecture.PrefixLength..];
         var q = _haltHead.forward(answer[.., 0]).to(ScalarType.Float32);   // [batch, 2]
         return (answer, latent, logits, q[.., 0], q[.., 1]);
     }
+
+    /// <summary>MLP-T keeps the recursion's state sequence-major, [seq, batch, hidden] (see <see cref="TrmBlock"/>).</summary>
+    private bool SequenceMajor => Architecture.MlpT;
+
+    private static Tensor ToSequenceMajor(Tensor t) => t.transpose(0, 1).contiguous();
 
     private void SetRotaryTables(Device device)
     {

@@ -71,13 +71,14 @@ public class TrmNetworkTests
     }
 
     [Test]
-    public void SwiGluAlongAxis1_EqualsTransposedForward()
+    public void SwiGluAlongAxis0_EqualsUpstreamTransposedForward()
     {
         using var swiglu = new SwiGlu(12, 4, new Generator(4));
         var x = randn(3, 12, 5, generator: new Generator(5));                       // [batch, positions, channels]
         var reference = swiglu.forward(x.transpose(1, 2)).transpose(1, 2);          // upstream MLP-T
-        Assert.That(swiglu.ForwardAlongAxis1(x).allclose(reference, rtol: 1e-5, atol: 1e-6), Is.True);
-        var normed = RmsNorm.Apply(x, 1e-5, dim: 1);
+        var sequenceMajor = x.transpose(0, 1).contiguous();                          // [positions, batch, channels]
+        Assert.That(swiglu.ForwardAlongAxis0(sequenceMajor).transpose(0, 1).allclose(reference, rtol: 1e-5, atol: 1e-6), Is.True);
+        var normed = RmsNorm.Apply(sequenceMajor, 1e-5, dim: 0).transpose(0, 1);
         Assert.That(normed.allclose(RmsNorm.Apply(x.transpose(1, 2), 1e-5).transpose(1, 2), rtol: 1e-5, atol: 1e-6), Is.True);
     }
 
