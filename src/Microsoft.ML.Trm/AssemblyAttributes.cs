@@ -4,7 +4,7 @@ using Microsoft.ML.Trm.MlNet;
 // Loadable classes: one marker per transformer that mlContext.Model.Load must be able to recreate. After each compile
 // build/MlNetWeaver turns every marker into ML.NET's internal
 //   [assembly: LoadableClass(typeof(T), typeof(MlNetLoader<T, ModelLoadContext>), null, typeof(SignatureLoadModel), userName, loaderSignature)]
-// so loading needs no registration call. T implements IMlNetLoadable<T>; see MlNet/MlNetLoader.cs.
+// so loading needs no registration call. T implements IMlNetLoadable<T>; see Persistence/MlNetLoader.cs.
 [assembly: MlNetLoadable(typeof(PuzzleEncodingTransformer), typeof(MlNetLoader<,>), PuzzleEncodingTransformer.UserName, PuzzleEncodingTransformer.LoaderSignature)]
 [assembly: MlNetLoadable(typeof(TrmTransformer), typeof(MlNetLoader<,>), TrmTransformer.UserName, TrmTransformer.LoaderSignature)]
 [assembly: MlNetLoadable(typeof(PuzzleDecodingTransformer), typeof(MlNetLoader<,>), PuzzleDecodingTransformer.UserName, PuzzleDecodingTransformer.LoaderSignature)]

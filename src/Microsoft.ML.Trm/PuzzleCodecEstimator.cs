@@ -26,23 +26,3 @@ public abstract class PuzzleCodecEstimator<TTransformer> : IEstimator<TTransform
     /// <exception cref="ArgumentOutOfRangeException">The input column is missing or has the wrong kind or type; the message names it.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _transformer.GetOutputSchema(inputSchema);
 }
-
-/// <summary>
-/// Estimator of <see cref="PuzzleEncodingTransformer"/>: text column → <c>Vector&lt;Int32&gt;</c> tokens.
-/// Created by <see cref="TrmCatalog.EncodePuzzle(TransformsCatalog, string, string, PuzzleCodec)"/>.
-/// </summary>
-public sealed class PuzzleEncodingEstimator : PuzzleCodecEstimator<PuzzleEncodingTransformer>
-{
-    internal PuzzleEncodingEstimator(string outputColumnName, string inputColumnName, PuzzleCodec codec)
-        : base(new PuzzleEncodingTransformer(outputColumnName, inputColumnName, codec)) { }
-}
-
-/// <summary>
-/// Estimator of <see cref="PuzzleDecodingTransformer"/>: token vector → text.
-/// Created by <see cref="TrmCatalog.DecodePuzzle(TransformsCatalog, string, string, PuzzleCodec)"/>.
-/// </summary>
-public sealed class PuzzleDecodingEstimator : PuzzleCodecEstimator<PuzzleDecodingTransformer>
-{
-    internal PuzzleDecodingEstimator(string outputColumnName, string inputColumnName, PuzzleCodec codec)
-        : base(new PuzzleDecodingTransformer(outputColumnName, inputColumnName, codec)) { }
-}

@@ -118,7 +118,7 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
     // string  input column        string  puzzle-id column ("" = none)
     // string  predicted tokens column, string confidence column, string steps column
     // int32   inference batch size bool halt at inference   bool include step predictions
-    // payload "TrmModel.bin"       Model/TrmModelFile.cs (format version, JSON header, weights)
+    // payload "TrmModel.bin"       Persistence/TrmModelFile.cs (format version, JSON header, weights)
     void ICanSaveModel.Save(ModelSaveContext ctx) => ModelSaveWriter.Save<TrmTransformer>(ctx, w =>
     {
         var o = _options;

@@ -1,41 +1,5 @@
 namespace Microsoft.ML.Trm.Data;
 
-/// <summary>Settings of <see cref="ArcDataset.Build(IEnumerable{ArcSubsetTask}, ArcDatasetOptions)"/>.</summary>
-public sealed record ArcDatasetOptions
-{
-    /// <summary>Extra augmented variants per task (the reference's <c>num_aug</c>, 1000); 0 keeps only the originals.</summary>
-    public int Augmentations { get; init; } = 1000;
-
-    /// <summary>Seed of the random draws (augmentations, translations); the reference uses 42.</summary>
-    public int Seed { get; init; } = 42;
-
-    /// <summary>Translate train-split pairs on the canvas (one random example per puzzle stays at (0,0)).</summary>
-    public bool Translate { get; init; } = true;
-}
-
-/// <summary>An ARC task with the name of its subset and whether that subset is the evaluation (test) subset.</summary>
-/// <param name="Task">The task.</param>
-/// <param name="Subset">Subset name, e.g. "training" or "evaluation"; becomes <see cref="PuzzleExample.Source"/>.</param>
-/// <param name="IsTestSubset">True for tasks of the test subset: demonstrations go to the train split and test pairs to the test split.</param>
-public sealed record ArcSubsetTask(ArcTask Task, string Subset, bool IsTestSubset);
-
-/// <summary>Which split of the dataset an example belongs to.</summary>
-public enum ArcSplit
-{
-    /// <summary>Training examples.</summary>
-    Train,
-
-    /// <summary>Evaluation examples (test pairs of the test subset).</summary>
-    Test,
-}
-
-/// <summary>One example of the ARC dataset.</summary>
-/// <param name="Split">The split.</param>
-/// <param name="Example">Text and tokens (<see cref="PuzzleExample.PuzzleTokens"/> hold the translated canvas), the puzzle identifier, task id as <see cref="PuzzleExample.Group"/>, variant name as <see cref="PuzzleExample.Name"/>.</param>
-/// <param name="Augmentation">The augmentation of this variant (to invert predictions).</param>
-/// <param name="TestIndex">Index of the task's test pair for test-split examples, −1 otherwise.</param>
-public sealed record ArcDatasetExample(ArcSplit Split, PuzzleExample Example, ArcAugmentation Augmentation, int TestIndex);
-
 /// <summary>
 /// Builds TRM's ARC dataset lazily, as the reference's build_arc_dataset.py: per task, the identity and up to
 /// <see cref="ArcDatasetOptions.Augmentations"/> distinct augmentations (<see cref="ArcAugmentation.Variants"/>), each

@@ -2,16 +2,6 @@ using System.Text.Json;
 
 namespace Microsoft.ML.Trm.Data;
 
-/// <summary>The two attempts for one test input of an ARC Prize submission.</summary>
-/// <param name="Attempt1">First attempt.</param>
-/// <param name="Attempt2">Second attempt.</param>
-public sealed record ArcAttempts(int[][] Attempt1, int[][] Attempt2);
-
-/// <summary>Score of a submission: pass@2 per task (mean over its test inputs) and overall (mean over tasks).</summary>
-/// <param name="Overall">Mean of <paramref name="PerTask"/> over the scored tasks.</param>
-/// <param name="PerTask">Task id → fraction of its test inputs solved by either attempt.</param>
-public sealed record ArcSubmissionScore(double Overall, IReadOnlyDictionary<string, double> PerTask);
-
 /// <summary>
 /// The ARC Prize <c>submission.json</c>: <c>{"&lt;task id&gt;": [{"attempt_1": grid, "attempt_2": grid}, ...]}</c>
 /// with one entry per test input, in test order.

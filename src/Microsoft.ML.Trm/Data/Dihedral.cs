@@ -6,7 +6,7 @@ namespace Microsoft.ML.Trm.Data;
 /// 3 <c>rot90(k=3)</c> (clockwise), 4 <c>np.fliplr</c>, 5 <c>np.flipud</c>, 6 transpose, 7 <c>fliplr(rot90(k=1))</c>
 /// (anti-diagonal transpose).
 /// </summary>
-public static class Dihedral
+internal static class Dihedral
 {
     /// <summary>Number of transforms.</summary>
     public const int Count = 8;

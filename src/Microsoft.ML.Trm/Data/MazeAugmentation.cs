@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Trm.Data;
 
 /// <summary>Dihedral augmentation of mazes (the reference's <c>--aug</c> flag of build_maze_dataset.py).</summary>
-public static class MazeAugmentation
+internal static class MazeAugmentation
 {
     /// <summary>Applies dihedral transform <paramref name="dihedralId"/> (0-7) to a maze example's puzzle and solution.</summary>
     public static PuzzleExample Apply(PuzzleExample example, int dihedralId)

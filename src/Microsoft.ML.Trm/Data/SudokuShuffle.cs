@@ -6,7 +6,7 @@ namespace Microsoft.ML.Trm.Data;
 /// a permutation of the bands and of the rows inside each band, and of the stacks and of the columns inside each
 /// stack (bands of 3 at 9×9, of 2 at 4×4). The same shuffle is applied to the puzzle and to its solution.
 /// </summary>
-public sealed class SudokuShuffle
+internal sealed class SudokuShuffle
 {
     private SudokuShuffle(int size, int[] digitMap, bool transpose, int[] rows, int[] columns)
     {

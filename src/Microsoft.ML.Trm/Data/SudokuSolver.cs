@@ -12,7 +12,7 @@ namespace Microsoft.ML.Trm.Data;
 /// solution) before the first solution is found; 0 means the puzzle falls to singles plus lucky guesses.
 /// Instances are not thread-safe.
 /// </remarks>
-public sealed class SudokuSolver
+internal sealed class SudokuSolver
 {
     private readonly int _n, _nn, _box, _full, _stride;
     private readonly int[] _rowOf, _colOf, _boxOf;

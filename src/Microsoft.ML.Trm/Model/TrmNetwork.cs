@@ -28,7 +28,7 @@ internal sealed partial class TrmNetwork : nn.Module
     [ComponentName(Name = "q_head")] private readonly CastedLinear _haltHead;
     [ComponentName(Name = "puzzle_emb")] private readonly PuzzleEmbedding? _puzzleEmbedding;
     [ComponentName(Name = "embed_pos")] private readonly CastedEmbedding? _positionEmbedding;
-    [ComponentName(Name = "H_level")] private readonly ReasoningModule? _highLevel;   // HRM only (HrmRecursion.cs)
+    [ComponentName(Name = "H_level")] private readonly ReasoningModule? _highLevel;   // HRM only (TrmNetwork.Variants.cs)
     [ComponentName(Name = "L_level")] private readonly ReasoningModule _net;
     private readonly RotaryEmbedding? _rotary;
     private readonly double _embedScale;
@@ -127,7 +127,7 @@ internal sealed partial class TrmNetwork : nn.Module
         }
         if (IsVariant)
         {
-            (answer, latent) = VariantRecursion(x, answer, latent);   // HRM, direct, TRM ablations (HrmRecursion.cs)
+            (answer, latent) = VariantRecursion(x, answer, latent);   // HRM, direct, TRM ablations (TrmNetwork.Variants.cs)
         }
         else
         {

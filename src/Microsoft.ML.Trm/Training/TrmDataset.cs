@@ -144,9 +144,3 @@ internal sealed class TrmDataset
         return new TrmBatch(samples.Length, seq, x, y, ids);
     }
 }
-
-/// <summary>One sampled row: its index, its group, and the augmentation variant drawn for the group (0 = as stored).</summary>
-internal readonly record struct TrmSample(int Row, int Group, int Variant);
-
-/// <summary>A batch on the host: inputs and labels [size × seq] (labels −100 where ignored), identifiers [size].</summary>
-internal sealed record TrmBatch(int Size, int SequenceLength, long[] Inputs, long[] Labels, long[] PuzzleIds);

@@ -5,12 +5,6 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Trm.Checkpoints;
 
-/// <summary>A tensor as stored in a PyTorch checkpoint: dtype name, shape and float32 values (bfloat16/float16 widened).</summary>
-internal sealed record StoredTensor(string DType, long[] Shape, float[] Values)
-{
-    public Tensor ToTensor() => tensor(Values, Shape);
-}
-
 /// <summary>
 /// Reads and writes PyTorch zip checkpoints (torch.save of a state dict, pickle protocol 2) WITHOUT a general unpickler:
 /// only the opcodes a state dict needs are understood, and the only callables accepted are collections.OrderedDict,
@@ -132,64 +126,102 @@ internal static class TorchPickle
             while (true)
             {
                 byte op = Byte();
-                switch (op)
+                if (op == (byte)'.') return Pop();                                      // STOP
+                if (!(Framing(op) || Memo(op) || Containers(op) || Scalars(op) || Calls(op)))
+                    throw Error($"unsupported pickle opcode 0x{op:x2} at byte {_pos - 1}; only state-dict pickles are read.");
+            }
+        }
+
+        private bool Framing(byte op)
+        {
+            switch (op)
+            {
+                case 0x80: Byte(); return true;                                           // PROTO
+                case 0x95: Bytes(8); return true;                                         // FRAME
+                case (byte)'(': _stack.Add(Mark.Instance); return true;                   // MARK
+                default: return false;
+            }
+        }
+
+        private bool Memo(byte op)
+        {
+            switch (op)
+            {
+                case (byte)'q': _memo[Byte()] = _stack[^1]; return true;                  // BINPUT
+                case (byte)'r': _memo[BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))] = _stack[^1]; return true; // LONG_BINPUT
+                case 0x94: _memo[_memo.Count] = _stack[^1]; return true;                  // MEMOIZE
+                case (byte)'h': _stack.Add(_memo[Byte()]); return true;                   // BINGET
+                case (byte)'j': _stack.Add(_memo[BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))]); return true; // LONG_BINGET
+                default: return false;
+            }
+        }
+
+        private bool Containers(byte op)
+        {
+            switch (op)
+            {
+                case (byte)'}': _stack.Add(new PyDict()); return true;                    // EMPTY_DICT
+                case (byte)']': _stack.Add(new List<object?>()); return true;             // EMPTY_LIST
+                case (byte)')': _stack.Add(Array.Empty<object?>()); return true;          // EMPTY_TUPLE
+                case (byte)'t': _stack.Add(PopMark().ToArray()); return true;             // TUPLE
+                case 0x85: _stack.Add(new[] { Pop() }); return true;                      // TUPLE1
+                case 0x86: { var b = Pop(); var a = Pop(); _stack.Add(new[] { a, b }); return true; }                 // TUPLE2
+                case 0x87: { var c = Pop(); var b = Pop(); var a = Pop(); _stack.Add(new[] { a, b, c }); return true; } // TUPLE3
+                case (byte)'s': { var v = Pop(); var k = Pop(); Dict().Items.Add(new(k, v)); return true; }            // SETITEM
+                case (byte)'u':                                                           // SETITEMS
                 {
-                    case 0x80: Byte(); break;                                             // PROTO
-                    case 0x95: Bytes(8); break;                                           // FRAME
-                    case (byte)'c': { var m = Line(); var n = Line(); _stack.Add(Allowed(m, n, Error)); break; }   // GLOBAL
-                    case 0x93: { var n = Pop() as string; var m = Pop() as string; _stack.Add(Allowed(m ?? "?", n ?? "?", Error)); break; } // STACK_GLOBAL
-                    case (byte)'q': _memo[Byte()] = _stack[^1]; break;                    // BINPUT
-                    case (byte)'r': _memo[BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))] = _stack[^1]; break; // LONG_BINPUT
-                    case 0x94: _memo[_memo.Count] = _stack[^1]; break;                    // MEMOIZE
-                    case (byte)'h': _stack.Add(_memo[Byte()]); break;                     // BINGET
-                    case (byte)'j': _stack.Add(_memo[BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))]); break; // LONG_BINGET
-                    case (byte)'}': _stack.Add(new PyDict()); break;                      // EMPTY_DICT
-                    case (byte)']': _stack.Add(new List<object?>()); break;               // EMPTY_LIST
-                    case (byte)')': _stack.Add(Array.Empty<object?>()); break;            // EMPTY_TUPLE
-                    case (byte)'(': _stack.Add(Mark.Instance); break;                     // MARK
-                    case (byte)'t': _stack.Add(PopMark().ToArray()); break;               // TUPLE
-                    case 0x85: _stack.Add(new[] { Pop() }); break;                        // TUPLE1
-                    case 0x86: { var b = Pop(); var a = Pop(); _stack.Add(new[] { a, b }); break; }
-                    case 0x87: { var c = Pop(); var b = Pop(); var a = Pop(); _stack.Add(new[] { a, b, c }); break; }
-                    case (byte)'J': _stack.Add((long)BinaryPrimitives.ReadInt32LittleEndian(Bytes(4))); break;   // BININT
-                    case (byte)'K': _stack.Add((long)Byte()); break;                      // BININT1
-                    case (byte)'M': _stack.Add((long)BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2))); break;  // BININT2
-                    case 0x8a:                                                            // LONG1
-                    {
-                        var b = Bytes(Byte()); long v = 0;
-                        for (int i = b.Length - 1; i >= 0; i--) v = (v << 8) | b[i];
-                        if (b.Length is > 0 and < 8 && (b[^1] & 0x80) != 0) v -= 1L << (8 * b.Length);
-                        _stack.Add(v); break;
-                    }
-                    case (byte)'G': _stack.Add(BinaryPrimitives.ReadDoubleBigEndian(Bytes(8))); break;       // BINFLOAT
-                    case (byte)'X': _stack.Add(Encoding.UTF8.GetString(Bytes(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))))); break;
-                    case 0x8c: _stack.Add(Encoding.UTF8.GetString(Bytes(Byte()))); break;  // SHORT_BINUNICODE
-                    case 0x8d: _stack.Add(Encoding.UTF8.GetString(Bytes((long)BinaryPrimitives.ReadUInt64LittleEndian(Bytes(8))))); break;
-                    case (byte)'U': _stack.Add(Encoding.Latin1.GetString(Bytes(Byte()))); break;             // SHORT_BINSTRING
-                    case (byte)'T': _stack.Add(Encoding.Latin1.GetString(Bytes(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))))); break;
-                    case (byte)'N': _stack.Add(null); break;
-                    case 0x88: _stack.Add(true); break;
-                    case 0x89: _stack.Add(false); break;
-                    case (byte)'Q': _stack.Add(PersistentLoad(Pop())); break;             // BINPERSID
-                    case (byte)'R': { var args = Pop() as object?[]; var f = Pop(); _stack.Add(Reduce(f, args)); break; }
-                    case (byte)'b':                                                       // BUILD: only a state dict's _metadata
-                    {
-                        Pop();
-                        if (_stack[^1] is not PyDict) throw Error("BUILD is only accepted on a dictionary (state-dict metadata).");
-                        break;
-                    }
-                    case (byte)'s': { var v = Pop(); var k = Pop(); Dict().Items.Add(new(k, v)); break; }     // SETITEM
-                    case (byte)'u':                                                       // SETITEMS
-                    {
-                        var items = PopMark(); var d = Dict();
-                        for (int i = 0; i + 1 < items.Count; i += 2) d.Items.Add(new(items[i], items[i + 1]));
-                        break;
-                    }
-                    case (byte)'a': { var v = Pop(); (_stack[^1] as List<object?> ?? throw Error("APPEND needs a list.")).Add(v); break; }
-                    case (byte)'e': { var items = PopMark(); (_stack[^1] as List<object?> ?? throw Error("APPENDS needs a list.")).AddRange(items); break; }
-                    case (byte)'.': return Pop();                                         // STOP
-                    default: throw Error($"unsupported pickle opcode 0x{op:x2} at byte {_pos - 1}; only state-dict pickles are read.");
+                    var items = PopMark(); var d = Dict();
+                    for (int i = 0; i + 1 < items.Count; i += 2) d.Items.Add(new(items[i], items[i + 1]));
+                    return true;
                 }
+                case (byte)'a': { var v = Pop(); (_stack[^1] as List<object?> ?? throw Error("APPEND needs a list.")).Add(v); return true; }
+                case (byte)'e': { var items = PopMark(); (_stack[^1] as List<object?> ?? throw Error("APPENDS needs a list.")).AddRange(items); return true; }
+                default: return false;
+            }
+        }
+
+        private bool Scalars(byte op)
+        {
+            switch (op)
+            {
+                case (byte)'J': _stack.Add((long)BinaryPrimitives.ReadInt32LittleEndian(Bytes(4))); return true;  // BININT
+                case (byte)'K': _stack.Add((long)Byte()); return true;                    // BININT1
+                case (byte)'M': _stack.Add((long)BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2))); return true; // BININT2
+                case 0x8a: _stack.Add(Long1()); return true;                              // LONG1
+                case (byte)'G': _stack.Add(BinaryPrimitives.ReadDoubleBigEndian(Bytes(8))); return true;         // BINFLOAT
+                case (byte)'X': _stack.Add(Encoding.UTF8.GetString(Bytes(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))))); return true;
+                case 0x8c: _stack.Add(Encoding.UTF8.GetString(Bytes(Byte()))); return true; // SHORT_BINUNICODE
+                case 0x8d: _stack.Add(Encoding.UTF8.GetString(Bytes((long)BinaryPrimitives.ReadUInt64LittleEndian(Bytes(8))))); return true;
+                case (byte)'U': _stack.Add(Encoding.Latin1.GetString(Bytes(Byte()))); return true;            // SHORT_BINSTRING
+                case (byte)'T': _stack.Add(Encoding.Latin1.GetString(Bytes(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))))); return true;
+                case (byte)'N': _stack.Add(null); return true;
+                case 0x88: _stack.Add(true); return true;
+                case 0x89: _stack.Add(false); return true;
+                default: return false;
+            }
+        }
+
+        private long Long1()
+        {
+            var b = Bytes(Byte()); long v = 0;
+            for (int i = b.Length - 1; i >= 0; i--) v = (v << 8) | b[i];
+            if (b.Length is > 0 and < 8 && (b[^1] & 0x80) != 0) v -= 1L << (8 * b.Length);
+            return v;
+        }
+
+        private bool Calls(byte op)
+        {
+            switch (op)
+            {
+                case (byte)'c': { var m = Line(); var n = Line(); _stack.Add(Allowed(m, n, Error)); return true; }   // GLOBAL
+                case 0x93: { var n = Pop() as string; var m = Pop() as string; _stack.Add(Allowed(m ?? "?", n ?? "?", Error)); return true; } // STACK_GLOBAL
+                case (byte)'Q': _stack.Add(PersistentLoad(Pop())); return true;           // BINPERSID
+                case (byte)'R': { var args = Pop() as object?[]; var f = Pop(); _stack.Add(Reduce(f, args)); return true; } // REDUCE
+                case (byte)'b':                                                           // BUILD: only a state dict's _metadata
+                    Pop();
+                    if (_stack[^1] is not PyDict) throw Error("BUILD is only accepted on a dictionary (state-dict metadata).");
+                    return true;
+                default: return false;
             }
         }
 
@@ -260,24 +292,26 @@ internal static class TorchPickle
             W(0x89);
             Glob("collections", "OrderedDict"); W((byte)')', (byte)'R');
             W((byte)'t', (byte)'R');
-            byte[] data;
-            if (dtype == "bfloat16")
-            {
-                data = new byte[values.Length * 2];
-                for (int j = 0; j < values.Length; j++)
-                    BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(j * 2), RoundToBFloat16(values[j]));
-            }
-            else
-            {
-                data = new byte[values.Length * 4];
-                for (int j = 0; j < values.Length; j++) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(j * 4), values[j]);
-            }
-            Record("data/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), data);
+            Record("data/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), StorageBytes(dtype, values));
         }
         W((byte)'u', (byte)'.');
         Record("data.pkl", p.ToArray());
         Record("byteorder", Encoding.ASCII.GetBytes("little"));
         Record("version", Encoding.ASCII.GetBytes("3\n"));
+    }
+
+    /// <summary>A storage record: the values as little-endian bfloat16 (rounded to nearest even) or float32.</summary>
+    private static byte[] StorageBytes(string dtype, float[] values)
+    {
+        if (dtype == "bfloat16")
+        {
+            var half = new byte[values.Length * 2];
+            for (int j = 0; j < values.Length; j++) BinaryPrimitives.WriteUInt16LittleEndian(half.AsSpan(j * 2), RoundToBFloat16(values[j]));
+            return half;
+        }
+        var data = new byte[values.Length * 4];
+        for (int j = 0; j < values.Length; j++) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(j * 4), values[j]);
+        return data;
     }
 
     /// <summary>float32 → bfloat16 bits, round to nearest even (as torch's .to(torch.bfloat16)).</summary>

@@ -1,24 +1,5 @@
 namespace Microsoft.ML.Trm.Data;
 
-/// <summary>A prediction for one test input of one augmented variant of a task.</summary>
-/// <param name="TaskId">The original task id.</param>
-/// <param name="TestIndex">Index of the test pair in the original task.</param>
-/// <param name="Augmentation">The augmentation of the variant the model saw.</param>
-/// <param name="Grid">The predicted grid in the augmented frame (cropped, colours 0-9).</param>
-/// <param name="HaltProbability">sigmoid(halt logit) of the prediction, used to break ties.</param>
-public sealed record ArcPrediction(string TaskId, int TestIndex, ArcAugmentation Augmentation, int[][] Grid, float HaltProbability);
-
-/// <summary>A pooled candidate answer for one original test input.</summary>
-/// <param name="Grid">The answer in the original frame.</param>
-/// <param name="Votes">How many predictions gave it.</param>
-/// <param name="MeanHaltProbability">Mean halt probability of those predictions.</param>
-public sealed record ArcCandidate(int[][] Grid, int Votes, float MeanHaltProbability);
-
-/// <summary>pass@K results: overall (mean over tasks) and per task (mean over the task's test inputs).</summary>
-/// <param name="PassAtK">K → fraction of tasks solved within K attempts.</param>
-/// <param name="PerTask">Task id → K → fraction of the task's test inputs solved within K attempts.</param>
-public sealed record ArcScore(IReadOnlyDictionary<int, double> PassAtK, IReadOnlyDictionary<string, IReadOnlyDictionary<int, double>> PerTask);
-
 /// <summary>
 /// Test-time voting as the reference's evaluators/arc.py: each prediction is cropped
 /// (<see cref="ArcCodec.DecodeGrid"/>), mapped back with the inverse dihedral transform then the inverse colour

@@ -4,25 +4,6 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Trm.Checkpoints;
 
-/// <summary>How to import a reference checkpoint (see <see cref="ReferenceCheckpoint.Import"/>).</summary>
-internal sealed record ReferenceImportOptions
-{
-    /// <summary>Shape and recursion settings the file cannot tell (heads, T, n, N_sup, mixer, positions, prefix length).</summary>
-    public required TrmOptions Options { get; init; }
-
-    /// <summary>Grid length (Sudoku 81, Maze/ARC 900): not stored in the file.</summary>
-    public required int SequenceLength { get; init; }
-
-    /// <summary>Rows of the puzzle table to build; null = as in the file.</summary>
-    public int? NumPuzzleIdentifiers { get; init; }
-
-    /// <summary>
-    /// If the file's puzzle table has a different row count, replace it by its row mean broadcast to the new shape
-    /// (upstream pretrain.py load_checkpoint). Otherwise a different row count is a shape error.
-    /// </summary>
-    public bool ResizePuzzleEmbeddings { get; init; }
-}
-
 /// <summary>
 /// The reference TRM/HRM checkpoint layout (trm-spec §9): torch.save(model.state_dict()) of the compiled ACT loss head,
 /// keys "_orig_mod.model.inner.&lt;name&gt;" (or "model.inner.&lt;name&gt;" without torch.compile), where &lt;name&gt; are exactly
@@ -39,6 +20,27 @@ internal static class ReferenceCheckpoint
     public static (TrmArchitecture Architecture, TrmNetwork Network) Import(string path, ReferenceImportOptions import)
     {
         ArgumentNullException.ThrowIfNull(import);
+        var (prefix, tensors, foreign) = ReadTensors(path);
+        var arch = ArchitectureOf(path, prefix, tensors, import);
+        var network = new TrmNetwork(arch, ScalarType.Float32, new Generator(0));
+        try
+        {
+            var expected = network.state_dict();
+            CheckKeys(path, prefix, arch, expected, tensors, foreign);
+            CheckShapes(path, prefix, arch, expected, tensors, import.ResizePuzzleEmbeddings);
+            CopyInto(expected, tensors);
+            return (arch, network);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file's tensors under the reference prefix (prefix removed), and the keys without it.</summary>
+    private static (string Prefix, Dictionary<string, StoredTensor> Tensors, List<string> Foreign) ReadTensors(string path)
+    {
         List<KeyValuePair<string, StoredTensor>> stored;
         try { stored = TorchPickle.Read(path); }
         catch (InvalidDataException e) { throw new TrmCheckpointException(e.Message, e); }
@@ -54,58 +56,62 @@ internal static class ReferenceCheckpoint
         }
         if (tensors.Count == 0)
             throw new TrmCheckpointException($"'{path}' holds no reference TRM tensors: no key starts with '{CompiledPrefix}' or '{PlainPrefix}' (first keys: {string.Join(", ", stored.Take(5).Select(kv => kv.Key))}).");
+        return (prefix, tensors, foreign);
+    }
 
+    /// <summary>The architecture: the options, with the vocabulary and the puzzle-table size from the file unless set.</summary>
+    private static TrmArchitecture ArchitectureOf(string path, string prefix, Dictionary<string, StoredTensor> tensors, ReferenceImportOptions import)
+    {
         var options = import.Options.Clone();
         int vocab = options.VocabSize ?? (tensors.TryGetValue("embed_tokens.embedding_weight", out var emb) ? (int)emb.Shape[0] : 0);
         int fileIds = tensors.TryGetValue(PuzzleTable, out var table) ? (int)table.Shape[0] : 1;
         int ids = import.NumPuzzleIdentifiers ?? options.NumPuzzleIdentifiers ?? fileIds;
         if (vocab <= 0) throw new TrmCheckpointException($"'{path}': cannot tell the vocabulary: key '{prefix}embed_tokens.embedding_weight' is missing and TrmOptions.VocabSize is not set.");
-        var arch = options.ToArchitecture(vocab, import.SequenceLength, ids);
-        var network = new TrmNetwork(arch, ScalarType.Float32, new Generator(0));
-        try
-        {
-            var expected = network.state_dict();
-            var missing = expected.Keys.Where(k => !tensors.ContainsKey(k)).Select(k => prefix + k).ToList();
-            var unexpected = tensors.Keys.Where(k => !expected.ContainsKey(k)).Select(k => prefix + k).Concat(foreign).ToList();
-            if (missing.Count > 0 || unexpected.Count > 0)
-            {
-                var parts = new List<string>();
-                if (missing.Count > 0) parts.Add($"missing keys ({missing.Count}): {string.Join(", ", missing)}");
-                if (unexpected.Count > 0) parts.Add($"unexpected keys ({unexpected.Count}): {string.Join(", ", unexpected)}");
-                throw new TrmCheckpointException($"'{path}' does not match the {Describe(arch)}: {string.Join("; ", parts)}.");
-            }
-            var wrong = new List<string>();
-            foreach (var (name, target) in expected)
-            {
-                var t = tensors[name];
-                if (t.Shape.SequenceEqual(target.shape)) continue;
-                bool resizable = name == PuzzleTable && import.ResizePuzzleEmbeddings && t.Shape.Length == 2 && t.Shape[1] == target.shape[1];
-                if (!resizable) wrong.Add($"{prefix}{name}: expected [{string.Join(", ", target.shape)}], found [{string.Join(", ", t.Shape)}]");
-            }
-            if (wrong.Count > 0)
-                throw new TrmCheckpointException($"'{path}' has tensors of the wrong shape for the {Describe(arch)}: {string.Join("; ", wrong)}" +
-                    (wrong.Any(w => w.StartsWith(prefix + PuzzleTable, StringComparison.Ordinal)) ? " (set ResizePuzzleEmbeddings to reset the puzzle table to its row mean)." : "."));
+        return options.ToArchitecture(vocab, import.SequenceLength, ids);
+    }
 
-            using (no_grad())
-            {
-                foreach (var (name, target) in expected)
-                {
-                    var t = tensors[name];
-                    using var source = t.ToTensor();
-                    if (name == PuzzleTable && !t.Shape.SequenceEqual(target.shape))
-                    {
-                        using var mean = source.mean(new long[] { 0 }, keepdim: true);
-                        target.copy_(mean.expand(target.shape));
-                    }
-                    else target.copy_(source);
-                }
-            }
-            return (arch, network);
-        }
-        catch
+    private static void CheckKeys(string path, string prefix, TrmArchitecture arch, IDictionary<string, Tensor> expected,
+        Dictionary<string, StoredTensor> tensors, List<string> foreign)
+    {
+        var missing = expected.Keys.Where(k => !tensors.ContainsKey(k)).Select(k => prefix + k).ToList();
+        var unexpected = tensors.Keys.Where(k => !expected.ContainsKey(k)).Select(k => prefix + k).Concat(foreign).ToList();
+        if (missing.Count == 0 && unexpected.Count == 0) return;
+        var parts = new List<string>();
+        if (missing.Count > 0) parts.Add($"missing keys ({missing.Count}): {string.Join(", ", missing)}");
+        if (unexpected.Count > 0) parts.Add($"unexpected keys ({unexpected.Count}): {string.Join(", ", unexpected)}");
+        throw new TrmCheckpointException($"'{path}' does not match the {Describe(arch)}: {string.Join("; ", parts)}.");
+    }
+
+    private static void CheckShapes(string path, string prefix, TrmArchitecture arch, IDictionary<string, Tensor> expected,
+        Dictionary<string, StoredTensor> tensors, bool resizePuzzleEmbeddings)
+    {
+        var wrong = new List<string>();
+        foreach (var (name, target) in expected)
         {
-            network.Dispose();
-            throw;
+            var t = tensors[name];
+            if (t.Shape.SequenceEqual(target.shape)) continue;
+            bool resizable = name == PuzzleTable && resizePuzzleEmbeddings && t.Shape.Length == 2 && t.Shape[1] == target.shape[1];
+            if (!resizable) wrong.Add($"{prefix}{name}: expected [{string.Join(", ", target.shape)}], found [{string.Join(", ", t.Shape)}]");
+        }
+        if (wrong.Count > 0)
+            throw new TrmCheckpointException($"'{path}' has tensors of the wrong shape for the {Describe(arch)}: {string.Join("; ", wrong)}" +
+                (wrong.Any(w => w.StartsWith(prefix + PuzzleTable, StringComparison.Ordinal)) ? " (set ResizePuzzleEmbeddings to reset the puzzle table to its row mean)." : "."));
+    }
+
+    /// <summary>Copies every stored tensor into the network; a resized puzzle table gets the file's row mean in every row.</summary>
+    private static void CopyInto(IDictionary<string, Tensor> expected, Dictionary<string, StoredTensor> tensors)
+    {
+        using var _ = no_grad();
+        foreach (var (name, target) in expected)
+        {
+            var t = tensors[name];
+            using var source = t.ToTensor();
+            if (name == PuzzleTable && !t.Shape.SequenceEqual(target.shape))
+            {
+                using var mean = source.mean(new long[] { 0 }, keepdim: true);
+                target.copy_(mean.expand(target.shape));
+            }
+            else target.copy_(source);
         }
     }
 
