@@ -148,15 +148,18 @@ Dictionary<string, object> TrainRow(string name, TrmOptions options, int batchSi
         phaseClock.Restart();
     };
     var steps = new List<double>();
+    var cpuSteps = new List<double>();   // process CPU time per step: steadier than wall time on a shared machine
     for (int i = 0; i < timed; i++)
     {
         Synchronize(device);
         gradCalls = 0;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         phaseClock.Restart();
         loop.TrainStep(batch);
         Synchronize(device);
         steps.Add(clock.Elapsed.TotalMilliseconds);
+        cpuSteps.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds);
     }
     loop.OnPhase = null;
     network.Net.OnCall = null;
@@ -172,6 +175,7 @@ Dictionary<string, object> TrainRow(string name, TrmOptions options, int batchSi
         ["train_step_ms_median"] = Math.Round(median, 1),
         ["train_step_ms_min"] = Math.Round(steps.Min(), 1),
         ["train_step_ms_max"] = Math.Round(steps.Max(), 1),
+        ["train_step_cpu_ms_median"] = Math.Round(Median(cpuSteps), 1),
         ["timed_steps"] = timed,
         ["train_gflop_per_step"] = Math.Round(flops / 1e9, 2),
         ["train_gflops"] = Math.Round(gflops, 1),
@@ -184,7 +188,7 @@ Dictionary<string, object> TrainRow(string name, TrmOptions options, int batchSi
         ["phase_ms_median"] = phases.ToDictionary(p => p.Key, p => Math.Round(Median(p.Value), 2)),
     };
     if (utilisation > 1.0) row["measurement_error"] = "utilisation above 1: the step ran its products faster than their best isolated trial (noisy machine?)";
-    Console.WriteLine($"{name}: {median:F1} ms/step (min {steps.Min():F1}, max {steps.Max():F1}, {timed} steps), {gflops:F1} GFLOP/s, " +
+    Console.WriteLine($"{name}: {median:F1} ms/step (min {steps.Min():F1}, max {steps.Max():F1}, {timed} steps; CPU {Median(cpuSteps):F1} ms/step), {gflops:F1} GFLOP/s, " +
         $"ceiling {ceiling:F1} (before {ceilingBefore:F1}, after {ceilingAfter:F1}), utilisation {utilisation:F3}{(utilisation > 1 ? " MEASUREMENT ERROR" : "")}");
     if (verbose)
     {

@@ -43,7 +43,7 @@ internal sealed class PuzzleEmbedding : nn.Module<Tensor, Tensor>
     /// w ← w·(1 − lr·wd) − lr·sign(Σ grad) on the rows present in the last training batch (gradients of repeated
     /// identifiers are summed first, as the reference's all-gather + index_add).
     /// </summary>
-    public void SignSgdStep(double lr, double weightDecay)
+    public void SignSgdStep(double lr, double weightDecay, Tensor? applied = null)
     {
         var (ids, rows) = (_local.Ids, _local.Rows);
         _local.Ids = _local.Rows = null;
@@ -52,8 +52,10 @@ internal sealed class PuzzleEmbedding : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (unique, inverse, _) = ids.unique(sorted: true, return_inverse: true);
         var summed = zeros(unique.shape[0], grad.shape[1], dtype: grad.dtype, device: grad.device).index_add_(0, inverse!, grad, 1);
-        var updated = _weights.index_select(0, unique) * (1 - lr * weightDecay) - lr * summed.sign();
-        _weights.index_copy_(0, unique, updated);
+        var current = _weights.index_select(0, unique);
+        var updated = current * (1 - lr * weightDecay) - lr * summed.sign();
+        // With the optimiser's verdict (0-dim bool) false, the rows keep their values (no copy to the host).
+        _weights.index_copy_(0, unique, applied is null ? updated : where(applied, updated, current));
     }
 
     /// <summary>Resizes the table to <paramref name="count"/> rows, new rows set to the mean of the old ones (upstream load_checkpoint).</summary>

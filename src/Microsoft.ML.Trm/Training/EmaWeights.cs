@@ -40,17 +40,21 @@ internal sealed class EmaWeights : IDisposable
         if (offset != flatParameters.numel()) throw new ArgumentException("The flat buffer does not hold exactly the module's parameters.", nameof(flatParameters));
     }
 
-    public void Update()
+    /// <summary>shadow ← μ·shadow + (1−μ)·θ; with <paramref name="applied"/> (0-dim bool, the optimiser's verdict)
+    /// false, the shadow is left as it is (decided on the device, no copy to the host).</summary>
+    public void Update(Tensor? applied = null)
     {
         using var _ = no_grad();
-        if (_flatShadow is not null)
+        using var scope = NewDisposeScope();
+        foreach (var (shadow, p) in Pairs())
         {
-            _flatShadow.mul_(_rate).add_(_flatParameters!, alpha: 1 - _rate);
-            return;
+            if (applied is null) shadow.mul_(_rate).add_(p, alpha: 1 - _rate);
+            else shadow.lerp_(where(applied, p, shadow), 1 - _rate);   // where, not a 0 weight: 0·NaN is NaN
         }
-        foreach (var (_, p, shadow) in _entries)
-            shadow.mul_(_rate).add_(p, alpha: 1 - _rate);
     }
+
+    private IEnumerable<(Tensor Shadow, Tensor Parameter)> Pairs() =>
+        _flatShadow is not null ? new[] { (_flatShadow, _flatParameters!) } : _entries.Select(e => (e.Shadow, e.Parameter));
 
     /// <summary>Copies the shadow weights into a module of the same architecture (parameters only).</summary>
     public void CopyTo(nn.Module target)

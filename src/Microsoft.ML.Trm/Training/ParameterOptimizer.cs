@@ -76,35 +76,65 @@ internal sealed class ParameterOptimizer : IDisposable
     /// <summary>Steps taken (t in the bias corrections).</summary>
     public long StepCount { get; private set; }
 
-    public void Step(double lr)
+    /// <summary>One optimiser step with learning rate <paramref name="lr"/>.</summary>
+    /// <param name="lr">The learning rate.</param>
+    /// <param name="lossIsFinite">A 0-dim bool device tensor, or null. When given, the step is applied only if it is
+    /// true and every gradient is finite; otherwise parameters and moments keep their values. The decision is made on
+    /// the device (masked arithmetic, no copy to the host), so the step does not wait for the loss.</param>
+    /// <returns>A 0-dim bool tensor: whether the update was applied (all true without <paramref name="lossIsFinite"/>).
+    /// Owned by the caller's dispose scope.</returns>
+    public Tensor Step(double lr, Tensor? lossIsFinite = null)
     {
         StepCount++;
         double bc1 = 1 - Math.Pow(_beta1, StepCount), bc2 = 1 - Math.Pow(_beta2, StepCount);
         using var _ = no_grad();
+        var device = _parameters.Count > 0 ? _parameters[0].Parameter.device : CPU;
+        var applied = lossIsFinite is null ? tensor(true, device: device) : lossIsFinite.clone();
         if (_flatParameters is not null)
         {
+            if (lossIsFinite is not null) applied.logical_and_(_flatGrad!.sum().isfinite());
             using var scope = NewDisposeScope();
-            Update(_flatParameters, _flatGrad!, _flatM!, _flatV!, lr, bc1, bc2);
-            return;
+            Update(_flatParameters, _flatGrad!, _flatM!, _flatV!, lr, bc1, bc2, lossIsFinite is null ? null : applied);
+            return applied;
         }
+        var updated = _parameters.Select(p => p.Parameter.grad).OfType<Tensor>().ToList();
+        if (lossIsFinite is not null)
+            foreach (var g in updated) applied.logical_and_(g.sum().isfinite());
         for (int i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i].Parameter;
             if (p.grad is not { } g) continue;
             using var scope = NewDisposeScope();
-            Update(p, g, _m[i], _v[i], lr, bc1, bc2);
+            Update(p, g, _m[i], _v[i], lr, bc1, bc2, lossIsFinite is null ? null : applied);
         }
+        return applied;
     }
 
-    private void Update(Tensor p, Tensor g, Tensor m, Tensor v, double lr, double bc1, double bc2)
+    /// <summary>
+    /// The update of one buffer. With a mask (<paramref name="apply"/>, 0-dim bool), the same arithmetic with every
+    /// change scaled by it: a masked-off step zeroes the gradient, leaves m and v (decay factor 1) and θ unchanged.
+    /// </summary>
+    private void Update(Tensor p, Tensor g, Tensor m, Tensor v, double lr, double bc1, double bc2, Tensor? apply)
     {
-        p.mul_(1 - lr * _weightDecay);
-        m.mul_(_beta1).add_(g, alpha: 1 - _beta1);
-        v.mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+        if (apply is null)
+        {
+            p.mul_(1 - lr * _weightDecay);
+            m.mul_(_beta1).add_(g, alpha: 1 - _beta1);
+            v.mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+        }
+        else
+        {
+            var k = apply.to(p.dtype);                                   // 1 or 0
+            g.masked_fill_(apply.logical_not(), 0);
+            p.mul_(k * (-lr * _weightDecay) + 1);
+            m.mul_(k * (_beta1 - 1) + 1).add_(g, alpha: 1 - _beta1);
+            v.mul_(k * (_beta2 - 1) + 1).addcmul_(g, g, value: 1 - _beta2);
+        }
         var mHat = m / bc1;
         var vHatSqrt = (v / bc2).sqrt_();
-        if (_kind == TrmOptimizer.AdamAtan2) p.add_(mHat.atan2_(vHatSqrt), alpha: -lr);
-        else p.add_(mHat.div_(vHatSqrt.add_(_epsilon)), alpha: -lr);
+        var direction = _kind == TrmOptimizer.AdamAtan2 ? mHat.atan2_(vHatSqrt) : mHat.div_(vHatSqrt.add_(_epsilon));
+        if (apply is null) p.add_(direction, alpha: -lr);
+        else p.addcmul_(direction, apply.to(p.dtype), value: -lr);
     }
 
     public void ZeroGrad()

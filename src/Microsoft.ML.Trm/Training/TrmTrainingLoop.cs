@@ -86,19 +86,24 @@ internal sealed class TrmTrainingLoop : IDisposable
 
         LearningRate = LearningRateSchedule.At(Step, _options.LearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
         double puzzleLr = LearningRateSchedule.At(Step, _options.PuzzleEmbeddingLearningRate, _options.LearningRateWarmupSteps, TotalSteps, _options.MinLearningRateRatio);
-        if (!_options.FreezeWeights) _optimizer.Step(LearningRate);
-        Network.PuzzleTable?.SignSgdStep(puzzleLr, _options.PuzzleEmbeddingWeightDecay);
+        // A non-finite loss or gradient must not reach the weights. The optimiser decides on the device (masked
+        // update, no wait for the loss) and the puzzle table and EMA follow its verdict.
+        var lossIsFinite = loss.isfinite();
+        var applied = _options.FreezeWeights ? lossIsFinite : _optimizer.Step(LearningRate, lossIsFinite);
+        Network.PuzzleTable?.SignSgdStep(puzzleLr, _options.PuzzleEmbeddingWeightDecay, applied);
         OnPhase?.Invoke("optimizer");
         _optimizer.ZeroGrad();
-        _ema?.Update();
+        _ema?.Update(applied);
         OnPhase?.Invoke("zero-grad+ema");
 
-        // The step's only read of device values: all metrics at once, after the optimiser has been queued. A
-        // non-finite loss stops training here, before the carry advances and before any checkpoint of this step.
-        var metrics = StepMetrics.FromVector(metricsTensor.cpu().data<double>().ToArray());
+        // The step's only read of device values: all metrics and the verdict at once, after the optimiser has been
+        // queued. A skipped update stops training here, before the carry advances and before any checkpoint of it.
+        var values = cat(new[] { metricsTensor, applied.to(ScalarType.Float64).reshape(1) }).cpu().data<double>().ToArray();
+        var metrics = StepMetrics.FromVector(values);
         OnPhase?.Invoke("metrics read");
-        if (!double.IsFinite(metrics.Loss))
-            throw new TrmTrainingException($"The loss became non-finite at step {Step} (lm {metrics.LmLoss}, halt {metrics.HaltLoss}, continue {metrics.ContinueLoss}); training stopped.");
+        if (values[StepMetrics.VectorLength] == 0)
+            throw new TrmTrainingException($"The loss or its gradient became non-finite at step {Step} (lm {metrics.LmLoss}, halt {metrics.HaltLoss}, continue {metrics.ContinueLoss}); " +
+                $"training stopped and this step's update was not applied (the weights are those after step {Step - 1}).");
 
         _carry?.Dispose();
         _carry = next.DetachFromScope();

@@ -22,8 +22,13 @@ public class NonFiniteLossTests
         Assert.That(first.Loss, Is.EqualTo(first.LmLoss + 0.5 * (first.HaltLoss + first.ContinueLoss)).Within(1e-6 * Math.Abs(first.Loss)));
         var carryBefore = loop.Carry!.Answer.clone();
         using (no_grad()) network.named_parameters().First(p => p.name.Contains("lm_head")).parameter.fill_(double.NaN);
+        var weightsBefore = network.named_parameters().Select(p => p.parameter.data<float>().ToArray()).ToList();
+        var emaBefore = loop.Ema!.State().Select(s => s.Shadow.data<float>().ToArray()).ToList();
         var e = Assert.Throws<TrmTrainingException>(() => loop.TrainStep(batch));
-        Assert.That(e!.Message, Does.Contain("step 2"));
+        Assert.That(e!.Message, Does.Contain("step 2").And.Contain("not applied"));
+        Assert.That(network.named_parameters().Select(p => p.parameter.data<float>().ToArray()).ToList(), Is.EqualTo(weightsBefore),
+            "the failed step's update is not applied (NaN stays NaN, every other weight keeps its value)");
+        Assert.That(loop.Ema!.State().Select(s => s.Shadow.data<float>().ToArray()).ToList(), Is.EqualTo(emaBefore), "nor the EMA's");
         Assert.That(loop.Carry!.Answer.equal(carryBefore).all().item<bool>(), Is.True, "the failed step's carry is not kept");
     }
 }
