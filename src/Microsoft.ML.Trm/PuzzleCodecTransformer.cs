@@ -77,7 +77,17 @@ public abstract class PuzzleCodecTransformer : ITransformer, ICanSaveModel
         w.Writer.Write(Codec.Id);
     }
 
-    private protected static (string Output, string Input, PuzzleCodec Codec) ReadBody(ModelLoadReader reader)
+    // Both directions write version 0x00010001 of the layout above.
+    private protected static ModelVersion Version(string modelSignature, string loaderSignature)
+        => new(modelSignature, VersionWritten: 0x00010001, VersionReadable: 0x00010001, VersionWeCanReadBack: 0x00010001, loaderSignature);
+
+    private protected static T Load<T>(ModelLoadReader reader, Func<string, string, PuzzleCodec, T> create)
+    {
+        var (output, input, codec) = ReadBody(reader);
+        return create(output, input, codec);
+    }
+
+    private static (string Output, string Input, PuzzleCodec Codec) ReadBody(ModelLoadReader reader)
     {
         string output = reader.Reader.ReadString(), input = reader.Reader.ReadString(), id = reader.Reader.ReadString();
         try
@@ -154,16 +164,11 @@ public sealed class PuzzleEncodingTransformer : PuzzleCodecTransformer, IMlNetLo
     {
     }
 
-    static ModelVersion IMlNetLoadable<PuzzleEncodingTransformer>.ModelVersion { get; } =
-        new("TRMPZENC", VersionWritten: 0x00010001, VersionReadable: 0x00010001, VersionWeCanReadBack: 0x00010001, LoaderSignature);
+    static ModelVersion IMlNetLoadable<PuzzleEncodingTransformer>.ModelVersion { get; } = Version("TRMPZENC", LoaderSignature);
 
     private protected override void Save(ModelSaveContext ctx) => ModelSaveWriter.Save<PuzzleEncodingTransformer>(ctx, WriteBody);
 
-    static PuzzleEncodingTransformer IMlNetLoadable<PuzzleEncodingTransformer>.Load(ModelLoadReader reader)
-    {
-        var (output, input, codec) = ReadBody(reader);
-        return new PuzzleEncodingTransformer(output, input, codec);
-    }
+    static PuzzleEncodingTransformer IMlNetLoadable<PuzzleEncodingTransformer>.Load(ModelLoadReader reader) => Load(reader, (output, input, codec) => new PuzzleEncodingTransformer(output, input, codec));
 }
 
 /// <summary>
@@ -184,14 +189,9 @@ public sealed class PuzzleDecodingTransformer : PuzzleCodecTransformer, IMlNetLo
     {
     }
 
-    static ModelVersion IMlNetLoadable<PuzzleDecodingTransformer>.ModelVersion { get; } =
-        new("TRMPZDEC", VersionWritten: 0x00010001, VersionReadable: 0x00010001, VersionWeCanReadBack: 0x00010001, LoaderSignature);
+    static ModelVersion IMlNetLoadable<PuzzleDecodingTransformer>.ModelVersion { get; } = Version("TRMPZDEC", LoaderSignature);
 
     private protected override void Save(ModelSaveContext ctx) => ModelSaveWriter.Save<PuzzleDecodingTransformer>(ctx, WriteBody);
 
-    static PuzzleDecodingTransformer IMlNetLoadable<PuzzleDecodingTransformer>.Load(ModelLoadReader reader)
-    {
-        var (output, input, codec) = ReadBody(reader);
-        return new PuzzleDecodingTransformer(output, input, codec);
-    }
+    static PuzzleDecodingTransformer IMlNetLoadable<PuzzleDecodingTransformer>.Load(ModelLoadReader reader) => Load(reader, (output, input, codec) => new PuzzleDecodingTransformer(output, input, codec));
 }
