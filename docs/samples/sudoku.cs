@@ -28,34 +28,35 @@ var heldOut = SudokuGenerator.Generate(generator, seed: 2).Where(e => !seen.Cont
 var train = ml.Data.LoadFromEnumerable(examples.Select(e => new SudokuRow { Puzzle = e.Puzzle, Solution = e.Solution }));
 var test = ml.Data.LoadFromEnumerable(heldOut.Select(e => new SudokuRow { Puzzle = e.Puzzle, Solution = e.Solution }));
 
-// Pipeline: text → tokens → TRM → text.
-var codec = new SudokuCodec(size: 4);
+// Pipeline: puzzle text in, solution text out (TrmSolver encodes, trains the TRM and decodes).
 var options = TrmPresets.Create(TrmPresets.Tiny);
 options.MaxSteps = steps;
-var pipeline = ml.Transforms.EncodePuzzle("PuzzleTokens", "Puzzle", codec)
-    .Append(ml.Transforms.EncodePuzzle("SolutionTokens", "Solution", codec))
-    .Append(ml.Transforms.Trm(options))
-    .Append(ml.Transforms.DecodePuzzle("PredictedSolution", "PredictedTokens", codec));
+var pipeline = ml.Transforms.TrmSolver(PuzzleKind.Sudoku4, "Puzzle", "Solution", options);
 
-// Train, evaluate on the held-out puzzles, save.
+// Train, evaluate on the held-out puzzles, save with an input schema of Puzzle only.
 var model = pipeline.Fit(train);
-var metrics = ml.EvaluateTrm(model.Transform(test));
+var metrics = ml.EvaluateTrmSolver(model.Transform(test), PuzzleKind.Sudoku4);
 Console.WriteLine($"trained {steps} steps; held-out: {metrics}");
-ml.Model.Save(model, train.Schema, "sudoku.zip");
+ml.Model.Save(model, ml.Data.LoadFromEnumerable(new List<PuzzleInput>()).Schema, "sudoku.zip");
 
 // Load (a plain Model.Load) and solve a puzzle.
 var context = new MLContext();
 var loaded = context.Model.Load("sudoku.zip", out _);
-var engine = context.Model.CreatePredictionEngine<SudokuRow, SudokuPrediction>(loaded);
+var engine = context.Model.CreatePredictionEngine<PuzzleInput, SudokuPrediction>(loaded);
 var puzzle = heldOut[0];
-var answer = engine.Predict(new SudokuRow { Puzzle = puzzle.Puzzle });
+var answer = engine.Predict(new PuzzleInput { Puzzle = puzzle.Puzzle });
 Console.WriteLine($"{puzzle.Puzzle} -> {answer.PredictedSolution} (confidence {answer.Confidence:P0}): "
     + (answer.PredictedSolution == puzzle.Solution ? "solved" : "not solved, train longer"));
 
 public sealed class SudokuRow
 {
     public string Puzzle { get; set; } = "";      // 16 characters, '.' for blanks
-    public string Solution { get; set; } = "";    // empty when solving
+    public string Solution { get; set; } = "";
+}
+
+public sealed class PuzzleInput                   // what solving needs: the puzzle only
+{
+    public string Puzzle { get; set; } = "";
 }
 
 public sealed class SudokuPrediction

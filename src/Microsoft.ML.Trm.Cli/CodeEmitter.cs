@@ -100,7 +100,6 @@ internal static class CodeEmitter
             using System.Collections.Generic;
             using System.Linq;
             using Microsoft.ML;
-            using Microsoft.ML.Data;
             using Microsoft.ML.Trm;
             using Microsoft.ML.Trm.Data;
 
@@ -139,18 +138,14 @@ internal static class CodeEmitter
             """;
     }
 
-    /// <summary>The chain of <see cref="TrainingPipeline"/>, as code.</summary>
+    /// <summary>The estimator of <see cref="TrainingPipeline"/> (Sudoku and maze), as code.</summary>
     private static string RetrainPipeline(string codecText, string settings) => $$"""
-            /// <summary>Encode puzzle and solution text, train the TRM, decode its tokens to PredictedSolution text.</summary>
+            /// <summary>Puzzle text in, PredictedSolution text out: TrmSolver encodes the text, trains the TRM and decodes its tokens.</summary>
             public static ITransformer RetrainPipeline(MLContext mlContext, IDataView trainData)
             {
-                var codec = {{codecText}};
-                var puzzleEncoder = mlContext.Transforms.EncodePuzzle("PuzzleTokens", "Puzzle", codec).Fit(trainData);
-                var withPuzzle = puzzleEncoder.Transform(trainData);
-                var tokens = mlContext.Transforms.EncodePuzzle("SolutionTokens", "Solution", codec).Fit(withPuzzle).Transform(withPuzzle);
-                var trm = mlContext.Transforms.Trm(CreateOptions()).Fit(tokens, {{settings}});
-                var decoder = mlContext.Transforms.DecodePuzzle("PredictedSolution", trm.Options.PredictedTokensColumnName, codec).Fit(trm.Transform(tokens));
-                return new TransformerChain<ITransformer>(puzzleEncoder, trm, decoder);
+                var solver = mlContext.Transforms.TrmSolver({{codecText}}, "Puzzle", "Solution", CreateOptions());
+                solver.FitSettings = {{settings}};
+                return solver.Fit(trainData);
             }
         """;
 

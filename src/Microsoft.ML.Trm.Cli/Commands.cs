@@ -73,22 +73,9 @@ public static partial class Cli
         return command;
     }
 
-    private static int GenerateSudoku(SudokuGeneratorOptions options, int count, int seed, string output, Io io)
-    {
-        int size = options.Size;
-        var clock = Stopwatch.StartNew();
-        var list = new List<PuzzleExample>(count);
-        foreach (var e in SudokuGenerator.Generate(options, seed))
-        {
-            io.Cancel.ThrowIfCancellationRequested();
-            list.Add(e);
-            if (list.Count % 500 == 0) io.Status($"generated {list.Count}/{count} puzzles ({list.Count / clock.Elapsed.TotalSeconds:F0}/s)");
-            if (list.Count == count) break;
-        }
-        Files.WriteTextAtomic(output, w => SudokuFile.WriteCsv(w, list));
-        io.Line($"wrote {count} {size}×{size} Sudoku puzzles ({list.Average(e => SudokuRules.CountGivens(e.Puzzle, size)):F1} givens on average) to {output} in {clock.Elapsed.TotalSeconds:F1} s");
-        return Ok;
-    }
+    private static int GenerateSudoku(SudokuGeneratorOptions options, int count, int seed, string output, Io io) =>
+        WriteGenerated(SudokuGenerator.Generate(options, seed), count, "puzzles", 500, output, (w, l) => SudokuFile.WriteCsv(w, l), io,
+            list => $"{options.Size}×{options.Size} Sudoku puzzles ({list.Average(e => SudokuRules.CountGivens(e.Puzzle, options.Size)):F1} givens on average)");
 
     private static Command GenerateMazeCommand(Io io)
     {
@@ -104,20 +91,27 @@ public static partial class Cli
         return command;
     }
 
-    private static int GenerateMaze(MazeGeneratorOptions options, int count, int seed, string output, Io io)
+    private static int GenerateMaze(MazeGeneratorOptions options, int count, int seed, string output, Io io) =>
+        WriteGenerated(MazeGenerator.Generate(options, seed), count, "mazes", 100, output, MazeFile.WriteCsv, io, _ => $"{options.Size}×{options.Size} mazes");
+
+    /// <summary>
+    /// Writes the first <paramref name="count"/> examples of a generator to <paramref name="output"/> (atomically), with a
+    /// status line every <paramref name="every"/> examples (Ctrl+C stops), then a line "wrote N (what) to FILE".
+    /// </summary>
+    private static int WriteGenerated(IEnumerable<PuzzleExample> source, int count, string noun, int every, string output,
+        Action<TextWriter, IEnumerable<PuzzleExample>> write, Io io, Func<List<PuzzleExample>, string> what)
     {
-        int size = options.Size;
         var clock = Stopwatch.StartNew();
         var list = new List<PuzzleExample>(count);
-        foreach (var e in MazeGenerator.Generate(options, seed))
+        foreach (var e in source)
         {
             io.Cancel.ThrowIfCancellationRequested();
             list.Add(e);
-            if (list.Count % 100 == 0) io.Status($"generated {list.Count}/{count} mazes ({list.Count / clock.Elapsed.TotalSeconds:F0}/s)");
+            if (list.Count % every == 0) io.Status($"generated {list.Count}/{count} {noun} ({list.Count / clock.Elapsed.TotalSeconds:F0}/s)");
             if (list.Count == count) break;
         }
-        Files.WriteTextAtomic(output, w => MazeFile.WriteCsv(w, list));
-        io.Line($"wrote {count} {size}×{size} mazes to {output} in {clock.Elapsed.TotalSeconds:F1} s");
+        Files.WriteTextAtomic(output, w => write(w, list));
+        io.Line($"wrote {count} {what(list)} to {output} in {clock.Elapsed.TotalSeconds:F1} s");
         return Ok;
     }
 

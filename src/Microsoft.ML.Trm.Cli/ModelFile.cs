@@ -38,10 +38,6 @@ public static class ModelFile
         ? ml.Data.LoadFromEnumerable(new List<ArcInput>()).Schema
         : ml.Data.LoadFromEnumerable(new List<PuzzleInput>()).Schema;
 
-    /// <summary>Builds the saved chain from fitted parts (the solution encoder is left out: it is needed only for training).</summary>
-    public static ITransformer Chain(PuzzleEncodingTransformer puzzleEncoder, TrmTransformer trm, PuzzleDecodingTransformer decoder) =>
-        new TransformerChain<ITransformer>(puzzleEncoder, trm, decoder);
-
     /// <summary>Saves atomically.</summary>
     public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path) =>
         Files.WriteAtomic(path, s => ml.Model.Save(model, inputSchema, s));

@@ -7,12 +7,11 @@ namespace Microsoft.ML.Trm.Cli;
 public static partial class Cli
 {
     /// <summary>
-    /// <c>trm train ... --dry-run [--json]</c>: the plan the library would train by (<see cref="TrmEstimator.Plan(IDataView)"/>),
-    /// so a paper-scale run's cost is known before it starts.
+    /// <c>trm train ... --dry-run [--json]</c>: the plan the library would train by (<see cref="TrmSolverEstimator.Plan(IDataView)"/>,
+    /// for ARC <see cref="TrmEstimator.Plan(IDataView)"/>), so a paper-scale run's cost is known before it starts.
     /// </summary>
-    private static int DryRun(TrmEstimator estimator, IDataView trainView, string task, bool json, Io io, int? checkpointEvery)
+    private static int DryRun(TrmTrainingPlan plan, string task, bool json, Io io)
     {
-        var plan = estimator.Plan(trainView, new TrmFitSettings { CheckpointEverySteps = checkpointEvery });
         if (json)
         {
             var options = new JsonSerializerOptions { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };

@@ -49,33 +49,7 @@ public static class ElfVersionNeeds
         var verneed = sections.FirstOrDefault(s => s.Type == ShtGnuVerneed);
         if (verneed is null)
             return Array.Empty<VersionNeed>();
-        var dynsymIndex = sections.FindIndex(s => s.Type == ShtDynsym);
-        var versym = sections.FirstOrDefault(s => s.Type == ShtGnuVersym);
-
-        // Symbols per version index, and which of them a relocation uses.
-        var symbolsByIndex = new Dictionary<int, List<string>>();
-        var relocatedByIndex = new Dictionary<int, List<string>>();
-        if (dynsymIndex >= 0 && versym is not null)
-        {
-            var dynsym = sections[dynsymIndex];
-            var dynstr = sections[Check(dynsym.Link, sections.Count, "dynsym link")];
-            long count = dynsym.Size / 24;
-            var relocated = new HashSet<long>();
-            foreach (var rel in sections.Where(s => (s.Type == ShtRela || s.Type == ShtRel) && s.Link == dynsymIndex))
-            {
-                long entry = rel.Type == ShtRela ? 24 : 16;
-                for (long r = 0; r + entry <= rel.Size; r += entry)
-                    relocated.Add((long)(U64(elf, rel.Offset + r + 8) >> 32));
-            }
-            for (long i = 1; i < count; i++)
-            {
-                int index = U16(elf, versym.Offset + 2 * i) & 0x7fff;
-                if (index < 2) continue; // 0 local, 1 global: no version
-                string name = CString(elf, dynstr.Offset + U32(elf, dynsym.Offset + 24 * i));
-                Add(symbolsByIndex, index, name);
-                if (relocated.Contains(i)) Add(relocatedByIndex, index, name);
-            }
-        }
+        var (symbolsByIndex, relocatedByIndex) = SymbolsByVersion(elf, sections);
 
         var strtab = sections[Check(verneed.Link, sections.Count, "verneed link")];
         var needs = new List<VersionNeed>();
@@ -102,6 +76,35 @@ public static class ElfVersionNeeds
             p += nextNeed;
         }
         return needs;
+    }
+
+    // The dynamic symbols of each version index, and those of them that some relocation (SHT_RELA/SHT_REL on .dynsym) uses.
+    private static (Dictionary<int, List<string>> Symbols, Dictionary<int, List<string>> Relocated) SymbolsByVersion(ReadOnlySpan<byte> elf, List<Section> sections)
+    {
+        var symbolsByIndex = new Dictionary<int, List<string>>();
+        var relocatedByIndex = new Dictionary<int, List<string>>();
+        var dynsymIndex = sections.FindIndex(s => s.Type == ShtDynsym);
+        var versym = sections.FirstOrDefault(s => s.Type == ShtGnuVersym);
+        if (dynsymIndex < 0 || versym is null) return (symbolsByIndex, relocatedByIndex);
+        var dynsym = sections[dynsymIndex];
+        var dynstr = sections[Check(dynsym.Link, sections.Count, "dynsym link")];
+        long count = dynsym.Size / 24;
+        var relocated = new HashSet<long>();
+        foreach (var rel in sections.Where(s => (s.Type == ShtRela || s.Type == ShtRel) && s.Link == dynsymIndex))
+        {
+            long entry = rel.Type == ShtRela ? 24 : 16;
+            for (long r = 0; r + entry <= rel.Size; r += entry)
+                relocated.Add((long)(U64(elf, rel.Offset + r + 8) >> 32));
+        }
+        for (long i = 1; i < count; i++)
+        {
+            int index = U16(elf, versym.Offset + 2 * i) & 0x7fff;
+            if (index < 2) continue; // 0 local, 1 global: no version
+            string name = CString(elf, dynstr.Offset + U32(elf, dynsym.Offset + 24 * i));
+            Add(symbolsByIndex, index, name);
+            if (relocated.Contains(i)) Add(relocatedByIndex, index, name);
+        }
+        return (symbolsByIndex, relocatedByIndex);
     }
 
     /// <summary>

@@ -77,7 +77,17 @@ public abstract class PuzzleCodecTransformer : ITransformer, ICanSaveModel
         w.Writer.Write(Codec.Id);
     }
 
-    private protected static (string Output, string Input, PuzzleCodec Codec) ReadBody(ModelLoadReader reader)
+    // Both directions write version 0x00010001 of the layout above.
+    private protected static ModelVersion Version(string modelSignature, string loaderSignature)
+        => new(modelSignature, VersionWritten: 0x00010001, VersionReadable: 0x00010001, VersionWeCanReadBack: 0x00010001, loaderSignature);
+
+    private protected static T Load<T>(ModelLoadReader reader, Func<string, string, PuzzleCodec, T> create)
+    {
+        var (output, input, codec) = ReadBody(reader);
+        return create(output, input, codec);
+    }
+
+    private static (string Output, string Input, PuzzleCodec Codec) ReadBody(ModelLoadReader reader)
     {
         string output = reader.Reader.ReadString(), input = reader.Reader.ReadString(), id = reader.Reader.ReadString();
         try

@@ -22,14 +22,9 @@ public sealed class PuzzleDecodingTransformer : PuzzleCodecTransformer, IMlNetLo
     {
     }
 
-    static ModelVersion IMlNetLoadable<PuzzleDecodingTransformer>.ModelVersion { get; } =
-        new("TRMPZDEC", VersionWritten: 0x00010001, VersionReadable: 0x00010001, VersionWeCanReadBack: 0x00010001, LoaderSignature);
+    static ModelVersion IMlNetLoadable<PuzzleDecodingTransformer>.ModelVersion { get; } = Version("TRMPZDEC", LoaderSignature);
 
     private protected override void Save(ModelSaveContext ctx) => ModelSaveWriter.Save<PuzzleDecodingTransformer>(ctx, WriteBody);
 
-    static PuzzleDecodingTransformer IMlNetLoadable<PuzzleDecodingTransformer>.Load(ModelLoadReader reader)
-    {
-        var (output, input, codec) = ReadBody(reader);
-        return new PuzzleDecodingTransformer(output, input, codec);
-    }
+    static PuzzleDecodingTransformer IMlNetLoadable<PuzzleDecodingTransformer>.Load(ModelLoadReader reader) => Load(reader, (output, input, codec) => new PuzzleDecodingTransformer(output, input, codec));
 }

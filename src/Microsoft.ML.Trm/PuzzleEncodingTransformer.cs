@@ -20,14 +20,9 @@ public sealed class PuzzleEncodingTransformer : PuzzleCodecTransformer, IMlNetLo
     {
     }
 
-    static ModelVersion IMlNetLoadable<PuzzleEncodingTransformer>.ModelVersion { get; } =
-        new("TRMPZENC", VersionWritten: 0x00010001, VersionReadable: 0x00010001, VersionWeCanReadBack: 0x00010001, LoaderSignature);
+    static ModelVersion IMlNetLoadable<PuzzleEncodingTransformer>.ModelVersion { get; } = Version("TRMPZENC", LoaderSignature);
 
     private protected override void Save(ModelSaveContext ctx) => ModelSaveWriter.Save<PuzzleEncodingTransformer>(ctx, WriteBody);
 
-    static PuzzleEncodingTransformer IMlNetLoadable<PuzzleEncodingTransformer>.Load(ModelLoadReader reader)
-    {
-        var (output, input, codec) = ReadBody(reader);
-        return new PuzzleEncodingTransformer(output, input, codec);
-    }
+    static PuzzleEncodingTransformer IMlNetLoadable<PuzzleEncodingTransformer>.Load(ModelLoadReader reader) => Load(reader, (output, input, codec) => new PuzzleEncodingTransformer(output, input, codec));
 }

@@ -39,4 +39,7 @@ public sealed class TrmFitSettings
     /// <summary>Continue from the checkpoint in <see cref="CheckpointDirectory"/> when there is one.</summary>
     /// <value>Default: false.</value>
     public bool Resume { get; set; }
+
+    /// <summary>A shallow copy: the same validation view, progress receiver and token, every setting copied.</summary>
+    public TrmFitSettings Clone() => (TrmFitSettings)MemberwiseClone();
 }

@@ -13,7 +13,8 @@ namespace Microsoft.ML.Trm;
 /// (String), <see cref="TrmOptions.ConfidenceColumnName"/> (Single), <see cref="TrmOptions.StepsColumnName"/> (Int32), the
 /// token columns it used, and with <see cref="TrmOptions.IncludeStepPredictions"/> the per-step columns. The chain saves
 /// into a standard ML.NET model zip. Created by
-/// <see cref="TrmCatalog.TrmSolver(TransformsCatalog, PuzzleKind, string, string, TrmOptions?)"/>; composed the way
+/// <see cref="TrmCatalog.TrmSolver(TransformsCatalog, PuzzleKind, string, string, TrmOptions?)"/> or, with a codec of
+/// any size, <see cref="TrmCatalog.TrmSolver(TransformsCatalog, PuzzleCodec, string, string, TrmOptions?)"/>; composed the way
 /// ML.NET's own composite estimators are (e.g. TextFeaturizingEstimator).
 /// </summary>
 public sealed class TrmSolverEstimator : IEstimator<TransformerChain<ITransformer>>
@@ -74,20 +75,33 @@ public sealed class TrmSolverEstimator : IEstimator<TransformerChain<ITransforme
     /// <exception cref="PuzzleFormatException">A puzzle or solution the codec rejects; the message names the column and row.</exception>
     public TransformerChain<ITransformer> Fit(IDataView input)
     {
+        var (puzzleEncoder, tokens) = Encode(input);
+        var settings = FitSettings.Clone();
+        if (settings.ValidationData is { } v) settings.ValidationData = tokens(v);
+        var trm = new TrmEstimator(_env, _options).Fit(tokens(input), settings);
+        var decoder = Decoder.Fit(trm.Transform(puzzleEncoder.Transform(input)));
+        return new TransformerChain<ITransformer>(puzzleEncoder, trm, decoder);
+    }
+
+    /// <summary>What <see cref="Fit"/> would do on <paramref name="input"/> (steps, groups, augmentation, cost), without training.</summary>
+    public TrmTrainingPlan Plan(IDataView input) => Plan(input, FitSettings);
+
+    /// <summary>What <see cref="Fit"/> would do on <paramref name="input"/> with <paramref name="settings"/>, without training.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type; the message names it.</exception>
+    public TrmTrainingPlan Plan(IDataView input, TrmFitSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var (_, tokens) = Encode(input);
+        return new TrmEstimator(_env, _options).Plan(tokens(input), settings);
+    }
+
+    // Checks the schema, fits the two encoders; returns the puzzle encoder (saved) and text rows → token rows.
+    private (PuzzleEncodingTransformer Puzzle, Func<IDataView, IDataView> Tokens) Encode(IDataView input)
+    {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(SchemaShapes.FromSchema(input.Schema));
         var puzzleEncoder = PuzzleEncoder.Fit(input);
         var solutionEncoder = SolutionEncoder.Fit(input);
-        IDataView Tokens(IDataView view) => solutionEncoder.Transform(puzzleEncoder.Transform(view));
-
-        var s = FitSettings;
-        var settings = new TrmFitSettings
-        {
-            ValidationData = s.ValidationData is { } v ? Tokens(v) : null, Progress = s.Progress, CancellationToken = s.CancellationToken,
-            MaxDuration = s.MaxDuration, CheckpointDirectory = s.CheckpointDirectory, CheckpointEverySteps = s.CheckpointEverySteps, CheckpointInterval = s.CheckpointInterval, Resume = s.Resume,
-        };
-        var trm = new TrmEstimator(_env, _options).Fit(Tokens(input), settings);
-        var decoder = Decoder.Fit(trm.Transform(puzzleEncoder.Transform(input)));
-        return new TransformerChain<ITransformer>(puzzleEncoder, trm, decoder);
+        return (puzzleEncoder, view => solutionEncoder.Transform(puzzleEncoder.Transform(view)));
     }
 }

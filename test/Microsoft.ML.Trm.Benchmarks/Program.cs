@@ -220,14 +220,14 @@ Dictionary<string, object> InferenceRow()
     var products = FlopCount.InferenceProducts(arch, inferBatch);
     yardstick.MeasureModel(products);
 
+    // The raw loop: the inference core on the same batches the transformer reads (InferenceBatchSize rows each).
+    var chunks = Enumerable.Range(0, (puzzles + inferBatch - 1) / inferBatch)
+        .Select(c => TokenBatch.FromRows(rows.Skip(c * inferBatch).Take(inferBatch).Select(r => r.Select(v => (int)v).ToArray()).ToList(), null, 81, "PuzzleTokens"))
+        .ToList();
     double Raw()
     {
         var clock = Stopwatch.StartNew();
-        for (int start = 0; start < puzzles; start += inferBatch)
-        {
-            int n = Math.Min(inferBatch, puzzles - start);
-            TrmInference.Predict(network, rows.Skip(start).Take(n).ToList(), new long[n], device);
-        }
+        foreach (var chunk in chunks) TrmInference.Run(network, device, chunk);
         Synchronize(device);
         return puzzles / clock.Elapsed.TotalSeconds;
     }

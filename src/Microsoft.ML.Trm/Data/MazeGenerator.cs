@@ -45,37 +45,8 @@ public static class MazeGenerator
         int failures = 0;
         while (true)
         {
-            Array.Fill(grid, '#');
-            // Random DFS on cells with odd row and column.
-            int start = (1 + 2 * rng.Next((n - 1) / 2)) * n + 1 + 2 * rng.Next((n - 1) / 2);
-            int top = 0;
-            stack[top++] = start; grid[start] = ' ';
-            while (top > 0)
-            {
-                int c = stack[top - 1], r = c / n, col = c % n;
-                rng.Shuffle(dirs);
-                bool moved = false;
-                foreach (int d in dirs)
-                {
-                    int dr = d == 0 ? -2 : d == 1 ? 2 : 0, dc = d == 2 ? -2 : d == 3 ? 2 : 0;
-                    int nr = r + dr, nc = col + dc;
-                    if (nr < 1 || nr >= n || nc < 1 || nc >= n || grid[nr * n + nc] != '#') continue;
-                    grid[(r + dr / 2) * n + col + dc / 2] = ' ';
-                    grid[nr * n + nc] = ' ';
-                    stack[top++] = nr * n + nc;
-                    moved = true;
-                    break;
-                }
-                if (!moved) top--;
-            }
-            for (int i = 0; i < grid.Length; i++)
-            {
-                if (grid[i] != '#') continue;
-                int r = i / n, c = i % n;
-                bool horizontal = c > 0 && c < n - 1 && grid[i - 1] == ' ' && grid[i + 1] == ' ';
-                bool vertical = r > 0 && r < n - 1 && grid[i - n] == ' ' && grid[i + n] == ' ';
-                if ((horizontal || vertical) && rng.NextDouble() < options.ExtraOpeningProbability) grid[i] = ' ';
-            }
+            Carve(grid, n, stack, dirs, rng);
+            OpenExtraWalls(grid, n, options.ExtraOpeningProbability, rng);
             // S: a random open cell, moved to the far end of a double BFS sweep when it is too central.
             string open = new(grid);
             int s = RandomOpenCell(grid, rng);
@@ -93,6 +64,46 @@ public static class MazeGenerator
             grid[s] = 'S'; grid[g] = 'G';
             string puzzle = new(grid);
             yield return new PuzzleExample(puzzle, MazeRules.Solve(puzzle, n), 0, options.Source, dist[g]);
+        }
+    }
+
+    // A perfect maze: random depth-first search over the cells with odd row and column.
+    private static void Carve(char[] grid, int n, int[] stack, int[] dirs, Random rng)
+    {
+        Array.Fill(grid, '#');
+        int start = (1 + 2 * rng.Next((n - 1) / 2)) * n + 1 + 2 * rng.Next((n - 1) / 2);
+        int top = 0;
+        stack[top++] = start; grid[start] = ' ';
+        while (top > 0)
+        {
+            int c = stack[top - 1], r = c / n, col = c % n;
+            rng.Shuffle(dirs);
+            bool moved = false;
+            foreach (int d in dirs)
+            {
+                int dr = d == 0 ? -2 : d == 1 ? 2 : 0, dc = d == 2 ? -2 : d == 3 ? 2 : 0;
+                int nr = r + dr, nc = col + dc;
+                if (nr < 1 || nr >= n || nc < 1 || nc >= n || grid[nr * n + nc] != '#') continue;
+                grid[(r + dr / 2) * n + col + dc / 2] = ' ';
+                grid[nr * n + nc] = ' ';
+                stack[top++] = nr * n + nc;
+                moved = true;
+                break;
+            }
+            if (!moved) top--;
+        }
+    }
+
+    // Loops: each wall between two open cells (in a row or a column) is removed with probability p.
+    private static void OpenExtraWalls(char[] grid, int n, double p, Random rng)
+    {
+        for (int i = 0; i < grid.Length; i++)
+        {
+            if (grid[i] != '#') continue;
+            int r = i / n, c = i % n;
+            bool horizontal = c > 0 && c < n - 1 && grid[i - 1] == ' ' && grid[i + 1] == ' ';
+            bool vertical = r > 0 && r < n - 1 && grid[i - n] == ' ' && grid[i + n] == ' ';
+            if ((horizontal || vertical) && rng.NextDouble() < p) grid[i] = ' ';
         }
     }
 

@@ -85,37 +85,7 @@ internal sealed class TrmTrainingRun : IDisposable
             log?.Invoke($"Resumed from {TrainingCheckpoint.PathIn(dir)} at step {Loop.Step}.");
         }
 
-        var clock = Stopwatch.StartNew();
-        var sinceCheckpoint = Stopwatch.StartNew();
-        var window = new MetricsWindow();
-        long startStep = Loop.Step, evaluatedAt = -1, checkpointedAt = -1, reportedAt = -1;
-
-        void AfterStep(int iterationAt, int batchesUsed, bool final, bool iterationEnd)
-        {
-            if (settings.CheckpointDirectory is { } ckDir && checkpointedAt != Loop.Step &&
-                (final || (settings.CheckpointEverySteps is { } n && Loop.Step % n == 0) || (settings.CheckpointInterval is { } every && sinceCheckpoint.Elapsed >= every)))
-            {
-                TrainingCheckpoint.Save(ckDir, Loop, iterationAt, batchesUsed, fingerprint);
-                checkpointedAt = Loop.Step;
-                sinceCheckpoint.Restart();
-            }
-            bool evaluate = validation is not null && evaluatedAt != Loop.Step &&
-                (final || (iterationEnd && _options.EvaluateEveryEpochs is not null) || (_options.EvaluateEverySteps > 0 && Loop.Step % _options.EvaluateEverySteps == 0));
-            if (evaluate)
-            {
-                using var evalNet = Loop.CreateEvaluationNetwork();
-                LastValidation = TrmEstimator.Evaluate(evalNet, validation!, _options, Loop.Device);
-                evaluatedAt = Loop.Step;
-            }
-            if (reportedAt != Loop.Step && (Loop.Step % _options.LogEverySteps == 0 || final || evaluate))
-            {
-                reportedAt = Loop.Step;
-                var progress = window.Report(Loop, _plan.TotalSteps, clock.Elapsed, startStep) with { Validation = evaluate ? LastValidation : null };
-                log?.Invoke(Describe(progress));
-                settings.Progress?.Report(progress);
-            }
-        }
-
+        var after = new AfterStep(this, settings, validation, log, fingerprint);
         bool done = Loop.Step >= _plan.TotalSteps;
         for (; !done && iteration < _sampler.Iterations; iteration++, skip = 0)
         {
@@ -124,25 +94,69 @@ internal sealed class TrmTrainingRun : IDisposable
             {
                 if (b++ < skip) continue;               // resume: the batches the checkpointed run had used
                 if (settings.CancellationToken.IsCancellationRequested || canceled?.Invoke() == true)
-                {
-                    if (settings.CheckpointDirectory is { } cancelDir) TrainingCheckpoint.Save(cancelDir, Loop, iteration, b - 1, fingerprint);
-                    throw new OperationCanceledException($"TRM training was canceled at step {Loop.Step}" +
-                        (settings.CheckpointDirectory is null ? "." : $"; checkpoint written to {TrainingCheckpoint.PathIn(settings.CheckpointDirectory)}."));
-                }
+                    throw Canceled(settings, iteration, b - 1, fingerprint);
                 var batch = _data.Batch(samples, _augmenter);
                 var metrics = Loop.TrainStep(batch);
-                window.Add(metrics, batch.Size);
+                after.Window.Add(metrics, batch.Size);
                 HaltedRows += metrics.Count; HaltedSteps += metrics.StepsSum; LastLoss = metrics.Loss / batch.Size;
-                done = Loop.Step >= _plan.TotalSteps || (settings.MaxDuration is { } max && clock.Elapsed >= max);
-                AfterStep(iteration, b, final: done, iterationEnd: false);
+                done = Loop.Step >= _plan.TotalSteps || (settings.MaxDuration is { } max && after.Clock.Elapsed >= max);
+                after.Run(iteration, b, final: done, iterationEnd: false);
                 if (done) break;
             }
             if (b == 0)
                 throw new TrmTrainingException($"Sampling iteration {iteration} drew no full batch of {_plan.BatchSize}: an iteration of {_sampler.EpochsIn(iteration)} epoch(s) draws about {_plan.ExamplesPerEpoch * _sampler.EpochsIn(iteration):F0} examples. Lower TrmOptions.BatchSize or raise EvaluateEveryEpochs.");
-            if (!done) AfterStep(iteration + 1, 0, final: iteration + 1 == _sampler.Iterations, iterationEnd: true);
+            if (!done) after.Run(iteration + 1, 0, final: iteration + 1 == _sampler.Iterations, iterationEnd: true);
         }
-        log?.Invoke($"TRM training done: {Loop.Step} steps in {clock.Elapsed.TotalSeconds:F1} s." + (LastValidation is null ? "" : $" Validation: {LastValidation}."));
+        log?.Invoke($"TRM training done: {Loop.Step} steps in {after.Clock.Elapsed.TotalSeconds:F1} s." + (LastValidation is null ? "" : $" Validation: {LastValidation}."));
         return Loop.CreateEvaluationNetwork();
+    }
+
+    // Cancellation: a checkpoint of the batches used so far (when a folder is set), then the exception to throw.
+    private OperationCanceledException Canceled(TrmFitSettings settings, int iteration, int batchesUsed, string fingerprint)
+    {
+        if (settings.CheckpointDirectory is { } dir) TrainingCheckpoint.Save(dir, Loop, iteration, batchesUsed, fingerprint);
+        return new OperationCanceledException($"TRM training was canceled at step {Loop.Step}" +
+            (settings.CheckpointDirectory is null ? "." : $"; checkpoint written to {TrainingCheckpoint.PathIn(settings.CheckpointDirectory)}."));
+    }
+
+    /// <summary>What follows a step (or an iteration's end): checkpoint, validation and progress, each at most once per step.</summary>
+    private sealed class AfterStep(TrmTrainingRun run, TrmFitSettings settings, TrmDataset? validation, Action<string>? log, string fingerprint)
+    {
+        private readonly Stopwatch _sinceCheckpoint = Stopwatch.StartNew();
+        private readonly long _startStep = run.Loop.Step;
+        private long _evaluatedAt = -1, _checkpointedAt = -1, _reportedAt = -1;
+
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+        public MetricsWindow Window { get; } = new();
+
+        public void Run(int iterationAt, int batchesUsed, bool final, bool iterationEnd)
+        {
+            var loop = run.Loop;
+            var o = run._options;
+            if (settings.CheckpointDirectory is { } dir && _checkpointedAt != loop.Step &&
+                (final || (settings.CheckpointEverySteps is { } n && loop.Step % n == 0) || (settings.CheckpointInterval is { } every && _sinceCheckpoint.Elapsed >= every)))
+            {
+                TrainingCheckpoint.Save(dir, loop, iterationAt, batchesUsed, fingerprint);
+                _checkpointedAt = loop.Step;
+                _sinceCheckpoint.Restart();
+            }
+            bool evaluate = validation is not null && _evaluatedAt != loop.Step &&
+                (final || (iterationEnd && o.EvaluateEveryEpochs is not null) || (o.EvaluateEverySteps > 0 && loop.Step % o.EvaluateEverySteps == 0));
+            if (evaluate)
+            {
+                using var evalNet = loop.CreateEvaluationNetwork();
+                run.LastValidation = TrmEstimator.Evaluate(evalNet, validation!, o, loop.Device);
+                _evaluatedAt = loop.Step;
+            }
+            if (_reportedAt != loop.Step && (loop.Step % o.LogEverySteps == 0 || final || evaluate))
+            {
+                _reportedAt = loop.Step;
+                var progress = Window.Report(loop, run._plan.TotalSteps, Clock.Elapsed, _startStep) with { Validation = evaluate ? run.LastValidation : null };
+                log?.Invoke(Describe(progress));
+                settings.Progress?.Report(progress);
+            }
+        }
     }
 
     // The data and every option that shapes the sample sequence: a checkpoint resumes only the same sequence.

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
-using Microsoft.ML.Trm.Tests.Docs;
+using Microsoft.ML.Trm.Tests.Package;
 
 namespace Microsoft.ML.Trm.Tests.Cli;
 
@@ -18,16 +17,13 @@ public class ToolPackageTests
     [Test]
     public void PackedTool_InstallsWithAToolManifest_AndRuns()
     {
-        var root = DocsSnippetTests.RepoRoot();
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
         var version = "0.1.0-tooltest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
         var work = Directory.CreateTempSubdirectory("trm-tool-").FullName;
         var feed = Path.Combine(work, "feed");
         var cache = Path.Combine(work, "nuget-packages");
         try
         {
-            Dotnet(work, cache, TimeSpan.FromMinutes(3), "pack", Path.Combine(root, "src/Microsoft.ML.Trm.Cli"), "-c", configuration, "--no-build", "-o", feed, "-p:Version=" + version, "--nologo");
-            var nupkg = Path.Combine(feed, $"Microsoft.ML.Trm.Cli.{version}.nupkg");
+            var nupkg = PackedLibrary.PackProject("src/Microsoft.ML.Trm.Cli", feed, version);
             long bytes = new FileInfo(nupkg).Length;
             TestContext.Out.WriteLine($"tool package: {bytes / 1048576.0:F1} MiB");
             using (var zip = ZipFile.OpenRead(nupkg))
@@ -74,23 +70,7 @@ public class ToolPackageTests
         }
     }
 
-    /// <summary>Runs dotnet with its own NuGet cache; returns stdout; fails the test with the output on a non-zero exit.</summary>
+    /// <summary>Runs dotnet with its own NuGet cache; returns stdout (<see cref="PackedLibrary.Run"/> fails the test on a non-zero exit).</summary>
     private static string Dotnet(string workingDirectory, string nugetPackages, TimeSpan timeout, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["NUGET_PACKAGES"] = nugetPackages;
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', args)} did not finish in {timeout}.");
-        }
-        Assert.That(process.ExitCode, Is.EqualTo(0), $"dotnet {string.Join(' ', args)}:\n{stdout.Result}\n{stderr.Result}");
-        return stdout.Result;
-    }
+        => PackedLibrary.Run(workingDirectory, nugetPackages, timeout, args).Stdout;
 }

@@ -59,4 +59,42 @@ public static class PipelineSample
 
         return (metrics, answer.PredictedSolution);
     }
+
+    #region snippet: token-rows
+    // Your own encoding: known-size Int32 vectors; token 0 is PAD (never scored), so real tokens start at 1.
+    public sealed class TokenRow
+    {
+        [VectorType(16)] public int[] PuzzleTokens { get; set; } = [];
+        [VectorType(16)] public int[] SolutionTokens { get; set; } = [];
+    }
+
+    public sealed class TokenPrediction
+    {
+        [VectorType(16)] public int[] PredictedTokens { get; set; } = [];
+        public float Confidence { get; set; }
+    }
+    #endregion
+
+    public static (TrmMetrics Metrics, int[] Predicted) RunTokenLevel(IReadOnlyList<(string Puzzle, string Solution)> trainRows,
+        IReadOnlyList<(string Puzzle, string Solution)> testRows, int maxSteps)
+    {
+        #region snippet: token-train
+        // Here the encoding is a one-liner over 4×4 Sudoku text: '.' → 1, digit d → d + 1.
+        static int[] Encode(string grid) => grid.Select(c => c == '.' ? 1 : c - '0' + 1).ToArray();
+
+        var ml = new MLContext(seed: 0);
+        var train = ml.Data.LoadFromEnumerable(trainRows.Select(r => new TokenRow { PuzzleTokens = Encode(r.Puzzle), SolutionTokens = Encode(r.Solution) }));
+        var test = ml.Data.LoadFromEnumerable(testRows.Select(r => new TokenRow { PuzzleTokens = Encode(r.Puzzle), SolutionTokens = Encode(r.Solution) }));
+
+        // Token columns in, PredictedTokens, Confidence and Steps out.
+        var trm = ml.Transforms.Trm(labelColumnName: "SolutionTokens", inputColumnName: "PuzzleTokens", preset: TrmPresets.Tiny, maxSteps: maxSteps);
+        TrmTransformer model = trm.Fit(train);
+
+        TrmMetrics metrics = ml.EvaluateTrm(model.Transform(test));   // scores PredictedTokens against SolutionTokens
+        var engine = ml.Model.CreatePredictionEngine<TokenRow, TokenPrediction>(model);
+        int[] predicted = engine.Predict(new TokenRow { PuzzleTokens = Encode("1.3.3..2.1.34..1") }).PredictedTokens;
+        #endregion
+
+        return (metrics, predicted);
+    }
 }

@@ -9,8 +9,9 @@ namespace Microsoft.ML.Trm.Tests.Package;
 /// <summary>
 /// The packed Microsoft.ML.Trm (<see cref="PackedLibrary"/>) as users get it: its contents, then consumer console
 /// projects in a temp folder outside this repository (no Directory.Build.*, the nuget.config of getting-started.md),
-/// one per supported ML.NET version. Each builds, trains a tiny 4×4 Sudoku model and saves it in one process, then
-/// loads it with a plain Model.Load in a FRESH process and solves held-out puzzles with a PredictionEngine. The build
+/// one per supported ML.NET version. Each builds, trains a <c>TrmSolver</c> on generated 4×4 Sudoku and saves it in one
+/// process, then loads it with a plain Model.Load in a FRESH process and solves held-out puzzles with a
+/// <c>PredictionEngine&lt;PuzzleInput, Prediction&gt;</c> whose input class has only <c>Puzzle</c>. The build
 /// output's libLibTorchSharp.so must have gone through the package's own targets (the Debian 12 GLIBCXX fix).
 /// </summary>
 [Category("Slow")]
@@ -110,6 +111,7 @@ public class PackageTests
 
         var solved = PackedLibrary.Dotnet(app, TimeSpan.FromMinutes(4), dll, "solve", "model.zip");
         TestContext.Out.WriteLine(solved);
+        Assert.That(solved, Does.Match(@"input schema: Puzzle\r?\n"), "the saved model asks for the puzzle only");
         var match = Regex.Match(solved, @"PACKAGE-OK solved (\d+)/20");
         Assert.That(match.Success, solved);
         Assert.That(int.Parse(match.Groups[1].Value), Is.GreaterThanOrEqualTo(10), $"{TrainingSteps} steps of the tiny preset solve most held-out 4×4 puzzles\n{solved}");

@@ -77,8 +77,33 @@ public sealed class PackedLibrary
         return block!;
     }
 
-    /// <summary>Runs <c>dotnet</c> with a clean MSBuild environment; fails the test on a non-zero exit.</summary>
+    /// <summary>The configuration of the build under test (Debug or Release), which the packs reuse (<c>--no-build</c>).</summary>
+    public static string Configuration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+
+    /// <summary>
+    /// <c>dotnet pack --no-build</c> of <paramref name="project"/> (a folder under the repository root, e.g.
+    /// <c>src/Microsoft.ML.Trm</c>) into <paramref name="feed"/> as <paramref name="version"/>; returns the .nupkg's path.
+    /// </summary>
+    public static string PackProject(string project, string feed, string version)
+    {
+        var root = DocsSnippetTests.RepoRoot();
+        Dotnet(root, TimeSpan.FromMinutes(5), "pack", Path.Combine(root, project), "-c", Configuration, "--no-build", "-o", feed, "-p:Version=" + version, "--nologo");
+        return Path.Combine(feed, $"{Path.GetFileName(project)}.{version}.nupkg");
+    }
+
+    /// <summary>Runs <c>dotnet</c> with a clean MSBuild environment; returns stdout and stderr; fails the test on a non-zero exit.</summary>
     public static string Dotnet(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        var (stdout, stderr) = Run(workingDirectory, nugetPackages: null, timeout, args);
+        return stdout + stderr;
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet</c> with a clean MSBuild environment and, when <paramref name="nugetPackages"/> is set, its own
+    /// global packages folder (<c>NUGET_PACKAGES</c>); fails the test on a non-zero exit or after <paramref name="timeout"/>.
+    /// </summary>
+    public static (string Stdout, string Stderr) Run(string workingDirectory, string? nugetPackages, TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
@@ -87,6 +112,7 @@ public sealed class PackedLibrary
             start.Environment.Remove(key);
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (nugetPackages is not null) start.Environment["NUGET_PACKAGES"] = nugetPackages;
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -97,21 +123,16 @@ public sealed class PackedLibrary
             Assert.Fail($"dotnet {string.Join(' ', args)} did not finish within {timeout}:\n{stdout.Result}\n{stderr.Result}");
         }
         process.WaitForExit();
-        var output = stdout.Result + stderr.Result;
         TestContext.Out.WriteLine($"dotnet {string.Join(' ', args)}: exit {process.ExitCode} in {watch.Elapsed.TotalSeconds:F0} s");
-        Assert.That(process.ExitCode, Is.EqualTo(0), $"dotnet {string.Join(' ', args)} failed:\n{output}");
-        return output;
+        Assert.That(process.ExitCode, Is.EqualTo(0), $"dotnet {string.Join(' ', args)} failed:\n{stdout.Result}{stderr.Result}");
+        return (stdout.Result, stderr.Result);
     }
 
     private static PackedLibrary Pack()
     {
-        var root = DocsSnippetTests.RepoRoot();
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
         var version = $"0.1.0-pkgtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         var feed = Directory.CreateDirectory(Path.Combine(Work, "feed")).FullName;
-        Dotnet(root, TimeSpan.FromMinutes(5), "pack", Path.Combine(root, "src/Microsoft.ML.Trm"), "-c", configuration, "--no-build",
-            "-o", feed, "-p:Version=" + version, "--nologo");
-        return new PackedLibrary(Path.Combine(feed, $"Microsoft.ML.Trm.{version}.nupkg"), version);
+        return new PackedLibrary(PackProject("src/Microsoft.ML.Trm", feed, version), version);
     }
 
     private static string GlobalPackagesFolder() =>

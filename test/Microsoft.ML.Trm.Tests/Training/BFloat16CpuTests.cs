@@ -18,8 +18,8 @@ public class BFloat16CpuTests
     private static TrmNetwork NewNetwork(TrmOptions options, ScalarType forwardType) =>
         new(options.ToArchitecture(Codec.VocabSize, Codec.SequenceLength, 1), forwardType, new Generator((ulong)options.Seed));
 
-    private static List<long[]> Encode(IEnumerable<(string Puzzle, string Solution)> rows) =>
-        rows.Select(r => Codec.Encode(r.Puzzle).Select(v => (long)v).ToArray()).ToList();
+    private static TokenBatch Puzzles(IReadOnlyList<(string Puzzle, string Solution)> rows) =>
+        new(rows.SelectMany(r => Codec.Encode(r.Puzzle)).ToArray(), new int[rows.Count], Codec.SequenceLength);
 
     [Test]
     public void BFloat16Precision_OnCpu_TrainsWithFloat32MasterWeightsAndEma()
@@ -78,18 +78,16 @@ public class BFloat16CpuTests
         }
         bfloat16.eval();
         var heldOut = TinySudoku.Generate(64, seed: 999);
-        var inputs = Encode(heldOut.Select(r => (r.Puzzle, r.Solution)));
-        var a = TrmInference.Predict(float32, inputs, new long[inputs.Count], CPU);
-        var b = TrmInference.Predict(bfloat16, inputs, new long[inputs.Count], CPU);
-        int tokens = 0, same = 0, exact = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            for (int j = 0; j < a[i].Tokens.Length; j++) { tokens++; if (a[i].Tokens[j] == b[i].Tokens[j]) same++; }
-            if (Codec.Decode(a[i].Tokens) == heldOut[i].Solution) exact++;
-        }
+        var puzzles = Puzzles(heldOut.Select(r => (r.Puzzle, r.Solution)).ToList());
+        var a = TrmInference.Run(float32, CPU, puzzles);
+        var b = TrmInference.Run(bfloat16, CPU, puzzles);
+        int tokens = a.Tokens.Length, same = a.Tokens.Zip(b.Tokens).Count(p => p.First == p.Second);
+        var metrics = new TrmMetricsAccumulator();
+        metrics.Add(a, heldOut.SelectMany(r => Codec.Encode(r.Solution)).ToArray());
+        long exact = (long)Math.Round(metrics.Result().ExactAccuracy * a.Count);
         double agreement = (double)same / tokens;
-        TestContext.Out.WriteLine($"float32 held-out exact {exact}/{a.Length}; bf16 agrees with float32 on {agreement:P2} of {tokens} tokens");
-        Assert.That(exact, Is.GreaterThan(a.Length / 2), "the float32 model is trained");
+        TestContext.Out.WriteLine($"float32 held-out exact {exact}/{a.Count}; bf16 agrees with float32 on {agreement:P2} of {tokens} tokens");
+        Assert.That(exact, Is.GreaterThan(a.Count / 2), "the float32 model is trained");
         Assert.That(agreement, Is.GreaterThanOrEqualTo(0.99));
     }
 }
