@@ -70,7 +70,7 @@ for dp, dn, fn in os.walk(root):
             before = s[:m.start(1)].strip()
             if not before and not re.match(r'^[A-Z]', name): continue
             if not before: continue
-            if before.startswith('(') or re.search(r'["=]', before) or re.search(r'\b(class|record|struct|interface|enum|delegate)\b', before): continue
+            if before.endswith('.') or before.startswith('(') or re.search(r'["=]', before) or re.search(r'\b(class|record|struct|interface|enum|delegate)\b', before): continue
             # find start: first '{' or '=>' after header at paren depth 0
             text = '\n'.join(lines[li:li+15])
             depth = 0; k = 0; kind = None
