@@ -222,7 +222,7 @@ Dictionary<string, object> InferenceRow()
         for (int start = 0; start < puzzles; start += inferBatch)
         {
             int n = Math.Min(inferBatch, puzzles - start);
-            TrmInference.Predict(network, rows.Skip(start).Take(n).ToList(), new long[n], device);
+            TrmInference.Run(network, device, TokenBatch.FromRows(rows.Skip(start).Take(n).Select(r => r.Select(v => (int)v).ToArray()).ToList(), null, 81, "puzzles"));
         }
         Synchronize(device);
         return puzzles / clock.Elapsed.TotalSeconds;

@@ -18,8 +18,11 @@ public class BFloat16CpuTests
     private static TrmNetwork NewNetwork(TrmOptions options, ScalarType forwardType) =>
         new(options.ToArchitecture(Codec.VocabSize, Codec.SequenceLength, 1), forwardType, new Generator((ulong)options.Seed));
 
-    private static List<long[]> Encode(IEnumerable<(string Puzzle, string Solution)> rows) =>
-        rows.Select(r => Codec.Encode(r.Puzzle).Select(v => (long)v).ToArray()).ToList();
+    private static TokenBatch Encode(IEnumerable<(string Puzzle, string Solution)> rows)
+    {
+        var tokens = rows.Select(r => Codec.Encode(r.Puzzle)).ToList();
+        return TokenBatch.FromRows(tokens, null, Codec.SequenceLength, "held-out puzzles");
+    }
 
     [Test]
     public void BFloat16Precision_OnCpu_TrainsWithFloat32MasterWeightsAndEma()
@@ -79,13 +82,14 @@ public class BFloat16CpuTests
         bfloat16.eval();
         var heldOut = TinySudoku.Generate(64, seed: 999);
         var inputs = Encode(heldOut.Select(r => (r.Puzzle, r.Solution)));
-        var a = TrmInference.Predict(float32, inputs, new long[inputs.Count], CPU);
-        var b = TrmInference.Predict(bfloat16, inputs, new long[inputs.Count], CPU);
+        var a = TrmInference.Run(float32, CPU, inputs);
+        var b = TrmInference.Run(bfloat16, CPU, inputs);
         int tokens = 0, same = 0, exact = 0;
-        for (int i = 0; i < a.Length; i++)
+        for (int i = 0; i < a.Count; i++)
         {
-            for (int j = 0; j < a[i].Tokens.Length; j++) { tokens++; if (a[i].Tokens[j] == b[i].Tokens[j]) same++; }
-            if (Codec.Decode(a[i].Tokens) == heldOut[i].Solution) exact++;
+            var ta = a.TokensOf(i); var tb = b.TokensOf(i);
+            for (int j = 0; j < ta.Length; j++) { tokens++; if (ta[j] == tb[j]) same++; }
+            if (Codec.Decode(ta.ToArray()) == heldOut[i].Solution) exact++;
         }
         double agreement = (double)same / tokens;
         TestContext.Out.WriteLine($"float32 held-out exact {exact}/{a.Length}; bf16 agrees with float32 on {agreement:P2} of {tokens} tokens");

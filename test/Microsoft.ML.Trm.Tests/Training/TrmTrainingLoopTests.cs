@@ -56,12 +56,12 @@ public class TrmTrainingLoopTests
 
         var heldOut = TinySudoku.Generate(256, seed: 999);
         using var eval = loop.CreateEvaluationNetwork();
-        var predictions = TrmInference.Predict(eval, heldOut.Select(r => Codec.Encode(r.Puzzle).Select(v => (long)v).ToArray()).ToList(), new long[heldOut.Count], CPU);
-        int exact = heldOut.Where((r, i) => Codec.Decode(predictions[i].Tokens) == r.Solution).Count();
+        var predictions = TrmInference.Run(eval, CPU, TokenBatch.FromRows(heldOut.Select(r => Codec.Encode(r.Puzzle)).ToList(), null, Codec.SequenceLength, "held-out puzzles"));
+        int exact = heldOut.Where((r, i) => Codec.Decode(predictions.TokensOf(i).ToArray()) == r.Solution).Count();
         double accuracy = (double)exact / heldOut.Count;
         TestContext.Out.WriteLine($"4x4 Sudoku: 200 steps in {trainSeconds:F1} s, held-out exact accuracy {accuracy:P1}");
         Assert.That(accuracy, Is.GreaterThan(0.9));
-        Assert.That(predictions.All(p => p.Steps == options.MaxSupervisionSteps), "evaluation runs every supervision step");
+        Assert.That(predictions.Steps.All(s => s == options.MaxSupervisionSteps), "evaluation runs every supervision step");
         loop.Dispose();
     }
 
@@ -151,11 +151,11 @@ public class TrmTrainingLoopTests
     {
         var options = TinyOptions();
         var (loop, data) = NewLoop(options, rows: 64, totalSteps: 1);
-        var inputs = Enumerable.Range(0, 8).Select(i => data.Inputs.Skip(i * 16).Take(16).Select(v => (long)v).ToArray()).ToList();
-        TrmInference.Predict(loop.Network, inputs, new long[8], CPU);
+        var inputs = TokenBatch.FromRows(Enumerable.Range(0, 8).Select(i => data.Inputs.Skip(i * 16).Take(16).ToArray()).ToList(), null, 16, "inputs");
+        TrmInference.Run(loop.Network, CPU, inputs);
         GC.Collect(); GC.WaitForPendingFinalizers();
         long before = Tensor.TotalCount;
-        for (int i = 0; i < 20; i++) TrmInference.Predict(loop.Network, inputs, new long[8], CPU, recordSteps: true);
+        for (int i = 0; i < 20; i++) TrmInference.Run(loop.Network, CPU, inputs, recordSteps: true);
         GC.Collect(); GC.WaitForPendingFinalizers();
         Assert.That(Tensor.TotalCount, Is.EqualTo(before));
         loop.Dispose();
