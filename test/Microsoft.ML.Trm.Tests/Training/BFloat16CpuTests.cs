@@ -92,8 +92,8 @@ public class BFloat16CpuTests
             if (Codec.Decode(ta.ToArray()) == heldOut[i].Solution) exact++;
         }
         double agreement = (double)same / tokens;
-        TestContext.Out.WriteLine($"float32 held-out exact {exact}/{a.Length}; bf16 agrees with float32 on {agreement:P2} of {tokens} tokens");
-        Assert.That(exact, Is.GreaterThan(a.Length / 2), "the float32 model is trained");
+        TestContext.Out.WriteLine($"float32 held-out exact {exact}/{a.Count}; bf16 agrees with float32 on {agreement:P2} of {tokens} tokens");
+        Assert.That(exact, Is.GreaterThan(a.Count / 2), "the float32 model is trained");
         Assert.That(agreement, Is.GreaterThanOrEqualTo(0.99));
     }
 }
