@@ -1,5 +1,4 @@
 using System.Globalization;
-using SkiaSharp;
 
 namespace Microsoft.ML.Trm.Cli;
 
@@ -14,25 +13,12 @@ internal static class CompareChart
 
     public static byte[] Plot(CompareResults results, IReadOnlyList<string> order)
     {
-        string? font = ChartFonts.Register();
         var series = CompareReport.ByConfig(results, order).Select(g => (Label: g.Runs[0].Label, Points: MeanCurve(g.Runs))).ToList();
-        using var surface = SKSurface.Create(new SKImageInfo(Width, Height));
-        surface.Canvas.Clear(SKColors.White);
-        int x = 0;
-        foreach (var (title, value) in new (string, Func<CurvePoint, double>)[]
-            { ("held-out exact accuracy", p => p.ExactAccuracy), ("held-out blank-cell accuracy", p => p.BlankCellAccuracy) })
+        return ChartFonts.SideBySide(new[]
         {
-            var panel = Panel(series, title, value);
-            if (font is not null) panel.Font.Set(font);
-            using var part = SKSurface.Create(new SKImageInfo(Width / 2, Height));
-            panel.Render(part);
-            using var partImage = part.Snapshot();
-            surface.Canvas.DrawImage(partImage, x, 0);
-            x += Width / 2;
-        }
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+            Panel(series, "held-out exact accuracy", p => p.ExactAccuracy),
+            Panel(series, "held-out blank-cell accuracy", p => p.BlankCellAccuracy),
+        }, Width, Height);
     }
 
     /// <summary>The seeds' curves averaged point by point (runs of one configuration share their curve steps).</summary>
