@@ -3,7 +3,8 @@ namespace Microsoft.ML.Trm.Cli;
 /// <summary>
 /// Fonts for the charts. ScottPlot draws text with SkiaSharp, whose Linux build here has no fontconfig: without a
 /// registered font file the labels could come out blank. The first common sans-serif TrueType font found on the
-/// machine (DejaVu, Liberation, Noto; Windows and macOS have their own) becomes ScottPlot's default.
+/// machine (DejaVu, Liberation, Noto; Windows and macOS have their own) becomes ScottPlot's default. Also puts the
+/// panels of a chart side by side into one PNG.
 /// </summary>
 internal static class ChartFonts
 {
@@ -31,4 +32,26 @@ internal static class ChartFonts
 
     /// <summary>Registers the font once; returns its name for <c>plot.Font.Set</c>, or null when the platform's own fonts are used.</summary>
     public static string? Register() => Registered.Value;
+
+    /// <summary>Renders <paramref name="panels"/> side by side, each <paramref name="width"/> / count wide, as one PNG.</summary>
+    public static byte[] SideBySide(IReadOnlyList<ScottPlot.Plot> panels, int width, int height)
+    {
+        string? font = Register();
+        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(width, height));
+        surface.Canvas.Clear(SkiaSharp.SKColors.White);
+        int panelWidth = width / panels.Count, x = 0;
+        foreach (var panel in panels)
+        {
+            if (font is not null) panel.Font.Set(font);
+            // Each panel on its own surface: a plot fills the whole canvas it renders to.
+            using var part = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(panelWidth, height));
+            panel.Render(part);
+            using var partImage = part.Snapshot();
+            surface.Canvas.DrawImage(partImage, x, 0);
+            x += panelWidth;
+        }
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
 }

@@ -84,6 +84,7 @@ public static partial class Cli
             Group("generate", "Generate puzzle data: sudoku, maze or arc.", "'trm generate' needs a kind: sudoku, maze or arc (see 'trm generate sudoku --help').",
                 GenerateSudokuCommand(io), GenerateMazeCommand(io), GenerateArcCommand(io)),
             TrainCommand(io, common),
+            CompareCommand(io),
             EvalCommand(io, common),
             SolveCommand(io, common),
             ServeCommand(io, common),

@@ -1,6 +1,5 @@
 using System.Globalization;
 using ScottPlot;
-using SkiaSharp;
 
 namespace Microsoft.ML.Trm.Cli;
 
@@ -52,23 +51,7 @@ public static class TrainingLog
     /// </summary>
     public static byte[] Plot(IReadOnlyList<MetricsRow> rows, string title)
     {
-        string? font = ChartFonts.Register();
-        using var surface = SKSurface.Create(new SKImageInfo(ChartWidth, ChartHeight));
-        surface.Canvas.Clear(SKColors.White);
-        int x = 0;
-        foreach (var panel in new[] { LossPanel(rows, title), AccuracyPanel(rows) })
-        {
-            if (font is not null) panel.Font.Set(font);
-            // Each panel on its own surface: a plot fills the whole canvas it renders to.
-            using var part = SKSurface.Create(new SKImageInfo(ChartWidth / 2, ChartHeight));
-            panel.Render(part);
-            using var partImage = part.Snapshot();
-            surface.Canvas.DrawImage(partImage, x, 0);
-            x += ChartWidth / 2;
-        }
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+        return ChartFonts.SideBySide(new[] { LossPanel(rows, title), AccuracyPanel(rows) }, ChartWidth, ChartHeight);
     }
 
     private static ScottPlot.Plot LossPanel(IReadOnlyList<MetricsRow> rows, string title)

@@ -8,6 +8,12 @@ namespace Microsoft.ML.Trm;
 /// <param name="MeanSteps">Mean supervision steps used.</param>
 public sealed record TrmMetrics(long Count, double ExactAccuracy, double TokenAccuracy, double HaltAccuracy, double MeanSteps)
 {
+    /// <summary>
+    /// Fraction of the cells to fill in that are right: labelled cells whose puzzle token differs from the label (for
+    /// Sudoku, the blank cells; givens only need copying). NaN when the puzzles were not given to the evaluation.
+    /// </summary>
+    public double BlankCellAccuracy { get; init; } = double.NaN;
+
     /// <summary>One line for logs: "exact 0.912 token 0.987 halt 0.95 steps 16.0 (n=256)".</summary>
     public override string ToString() => $"exact {ExactAccuracy:F4} token {TokenAccuracy:F4} halt {HaltAccuracy:F4} steps {MeanSteps:F2} (n={Count})";
 }

@@ -71,7 +71,7 @@ public sealed record TrmTrainingPlan
     [JsonPropertyName("parameters")] public long Parameters { get; init; }
 
     /// <summary>Estimated training FLOPs per optimiser step (batch × the per-example estimate of
-    /// <see cref="Comparison.TrmComparison.EstimateTrainingFlopsPerExample"/>).</summary>
+    /// <see cref="Comparison.TrainingFlops.PerExample"/>).</summary>
     [JsonPropertyName("flops_per_step")] public double FlopsPerStep { get; init; }
 
     /// <summary>The reference's step count: int(epochs · groups · mean examples per puzzle / batch), evaluated left to right as pretrain.py.</summary>

@@ -8,7 +8,8 @@ internal static class TrmEvaluation
 {
     /// <summary>
     /// Runs <see cref="TrmInference.Run"/> on <paramref name="inputs"/> in batches of <paramref name="batchSize"/> rows
-    /// and scores the answers against <paramref name="labels"/> (both row-major, <paramref name="sequenceLength"/> per row).
+    /// and scores the answers against <paramref name="labels"/> (both row-major, <paramref name="sequenceLength"/> per row),
+    /// blank-cell accuracy included.
     /// </summary>
     public static TrmMetrics Evaluate(TrmNetwork network, Device device, int[] inputs, int[] labels, int[] puzzleIds, int sequenceLength,
         int batchSize, bool haltAtInference, string source = "validation data")
@@ -23,7 +24,7 @@ internal static class TrmEvaluation
             var batch = new TokenBatch(inputs.AsSpan(start * sequenceLength, n * sequenceLength).ToArray(), puzzleIds.AsSpan(start, n).ToArray(),
                 sequenceLength, source, rows);
             var result = TrmInference.Run(network, device, batch, haltAtInference);
-            accumulator.Add(result, labels.AsSpan(start * sequenceLength, n * sequenceLength));
+            accumulator.Add(result, labels.AsSpan(start * sequenceLength, n * sequenceLength), inputs.AsSpan(start * sequenceLength, n * sequenceLength));
         }
         return accumulator.Result();
     }

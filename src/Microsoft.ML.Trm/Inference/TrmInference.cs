@@ -62,16 +62,6 @@ internal static class TrmInference
         }
     }
 
-    /// <summary>Rows of tokens (each of the model's sequence length) and identifiers; the shape older callers use.</summary>
-    public static TrmSolution[] Predict(TrmNetwork network, IReadOnlyList<long[]> inputs, IReadOnlyList<long> puzzleIds, Device device,
-        bool haltAtInference = false, bool recordSteps = false)
-    {
-        var rows = inputs.Select(r => r.Select(v => checked((int)v)).ToArray()).ToList();
-        var batch = TokenBatch.FromRows(rows, puzzleIds.Select(v => (int)Math.Clamp(v, -1, int.MaxValue)).ToList(), network.Architecture.SequenceLength, "inputs");
-        var result = Run(network, device, batch, haltAtInference, recordSteps);
-        return Enumerable.Range(0, result.Count).Select(result.Solution).ToArray();
-    }
-
     /// <summary>The host-side answers, filled step by step (rows that halted keep their answer).</summary>
     private sealed class Outputs
     {

@@ -50,7 +50,7 @@ internal sealed class TrmTrainingRun : IDisposable
             EvaluateEverySteps = o.EvaluateEverySteps, CheckpointEverySteps = settings.CheckpointEverySteps, CheckpointEveryMinutes = settings.CheckpointInterval?.TotalMinutes,
             SequenceLength = data.SequenceLength, VocabSize = vocab, PuzzleIdentifiers = ids,
             Parameters = o.CountParameters(vocab, data.SequenceLength),   // the puzzle table is not counted (nor allocated here)
-            FlopsPerStep = batchSize * Comparison.TrmComparison.EstimateTrainingFlopsPerExample(o, vocab, data.SequenceLength),
+            FlopsPerStep = batchSize * Comparison.TrainingFlops.PerExample(o, vocab, data.SequenceLength),
         };
     }
 
