@@ -88,26 +88,29 @@ internal sealed class ParameterOptimizer : IDisposable
         StepCount++;
         double bc1 = 1 - Math.Pow(_beta1, StepCount), bc2 = 1 - Math.Pow(_beta2, StepCount);
         using var _ = no_grad();
-        var device = _parameters.Count > 0 ? _parameters[0].Parameter.device : CPU;
-        var applied = lossIsFinite is null ? tensor(true, device: device) : lossIsFinite.clone();
+        var grads = _flatGrad is not null ? new[] { _flatGrad } : _parameters.Select(p => p.Parameter.grad).OfType<Tensor>().ToArray();
+        Tensor? mask = null;
+        if (lossIsFinite is not null)
+        {
+            mask = lossIsFinite.clone();
+            foreach (var g in grads) mask.logical_and_(g.sum().isfinite());
+        }
         if (_flatParameters is not null)
         {
-            if (lossIsFinite is not null) applied.logical_and_(_flatGrad!.sum().isfinite());
             using var scope = NewDisposeScope();
-            Update(_flatParameters, _flatGrad!, _flatM!, _flatV!, lr, bc1, bc2, lossIsFinite is null ? null : applied);
-            return applied;
+            Update(_flatParameters, _flatGrad!, _flatM!, _flatV!, lr, bc1, bc2, mask);
         }
-        var updated = _parameters.Select(p => p.Parameter.grad).OfType<Tensor>().ToList();
-        if (lossIsFinite is not null)
-            foreach (var g in updated) applied.logical_and_(g.sum().isfinite());
-        for (int i = 0; i < _parameters.Count; i++)
+        else
         {
-            var p = _parameters[i].Parameter;
-            if (p.grad is not { } g) continue;
-            using var scope = NewDisposeScope();
-            Update(p, g, _m[i], _v[i], lr, bc1, bc2, lossIsFinite is null ? null : applied);
+            for (int i = 0; i < _parameters.Count; i++)
+            {
+                var p = _parameters[i].Parameter;
+                if (p.grad is not { } g) continue;
+                using var scope = NewDisposeScope();
+                Update(p, g, _m[i], _v[i], lr, bc1, bc2, mask);
+            }
         }
-        return applied;
+        return mask ?? tensor(true, device: grads.Length > 0 ? grads[0].device : CPU);
     }
 
     /// <summary>
@@ -134,7 +137,7 @@ internal sealed class ParameterOptimizer : IDisposable
         var vHatSqrt = (v / bc2).sqrt_();
         var direction = _kind == TrmOptimizer.AdamAtan2 ? mHat.atan2_(vHatSqrt) : mHat.div_(vHatSqrt.add_(_epsilon));
         if (apply is null) p.add_(direction, alpha: -lr);
-        else p.addcmul_(direction, apply.to(p.dtype), value: -lr);
+        else p.addcmul_(direction, apply.to(p.dtype), value: -lr);   // × 1 or 0
     }
 
     public void ZeroGrad()
