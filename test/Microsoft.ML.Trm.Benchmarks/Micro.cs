@@ -43,4 +43,44 @@ internal static class Micro
         Time("x.square().mean(-1) only", () => x.square().mean(new long[] { -1 }, keepdim: true));
         Time("rsqrt-free: x * (x.pow(2).mean+eps).rsqrt()", () => x * (x.pow(2).mean(new long[] { -1 }, keepdim: true) + 1e-5).rsqrt());
     }
+
+    /// <summary>Each piece of one attention block's forward at [b, s, d] (no grad), to see where non-product time goes.</summary>
+    public static void AttentionBlock(long b, long s, long d, long inner, int heads, int reps)
+    {
+        double Time(string name, Func<Tensor> op)
+        {
+            for (int i = 0; i < 2; i++) op().Dispose();
+            double best = double.MaxValue;
+            for (int t = 0; t < 5; t++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < reps; i++) { using var scope = NewDisposeScope(); op(); }
+                best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
+            }
+            Console.WriteLine($"{name,-60} {best,8:F3} ms");
+            return best;
+        }
+        using var _ = no_grad();
+        long hd = d / heads;
+        var h = randn(b, s, d); var wqkv = randn(3 * d, d); var wo = randn(d, d);
+        var wgu = randn(2 * inner, d); var wdn = randn(d, inner);
+        var rope = new Model.RotaryEmbedding((int)hd, (int)s, 10000).Tables(CPU);
+        var qkv = nn.functional.linear(h, wqkv).view(b, s, 3 * heads, hd);
+        var q = qkv[.., .., ..heads]; var k = qkv[.., .., heads..(2 * heads)]; var v = qkv[.., .., (2 * heads)..];
+        var attn = nn.functional.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2));
+        var gu = nn.functional.linear(h, wgu);
+        var act = randn(b, s, inner);
+        double total = 0;
+        total += Time("qkv linear", () => nn.functional.linear(h, wqkv));
+        total += Time("rope q and k", () => { Model.RotaryEmbedding.Apply(q, rope.Cos, rope.Sin); return Model.RotaryEmbedding.Apply(k, rope.Cos, rope.Sin); });
+        Time("rope q and k in one call", () => Model.RotaryEmbedding.Apply(qkv[.., .., ..(2 * heads)], rope.Cos, rope.Sin));
+        total += Time("sdpa", () => nn.functional.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)));
+        total += Time("transpose+reshape+o linear", () => nn.functional.linear(attn.transpose(1, 2).reshape(b, s, d), wo));
+        total += Time("residual add + rmsnorm", () => Model.RmsNorm.Apply(h + h, 1e-5));
+        total += Time("gate/up linear", () => nn.functional.linear(h, wgu));
+        total += Time("silu(gate) * up", () => { var p = gu.chunk(2, -1); return nn.functional.silu(p[0]) * p[1]; });
+        total += Time("down linear", () => nn.functional.linear(act, wdn));
+        total += Time("residual add + rmsnorm", () => Model.RmsNorm.Apply(h + h, 1e-5));
+        Console.WriteLine($"{"sum",-60} {total,8:F3} ms");
+    }
 }

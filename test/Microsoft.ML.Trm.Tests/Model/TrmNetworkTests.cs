@@ -83,6 +83,46 @@ public class TrmNetworkTests
     }
 
     [Test]
+    public void SwiGlu_InCpuBlocks_EqualsOneBlock_ForwardAndGradient()
+    {
+        // Inputs big enough to be split into blocks of SwiGlu.CpuBlockBytes: 12,000 rows of a 64-channel SwiGLU
+        // (8,192 rows per block) and 1,200 batch items of a 97-position MLP-T over 8 channels (512 per block).
+        using var channel = new SwiGlu(64, 4, new Generator(6));
+        var rows = randn(3, 4000, 64, generator: new Generator(7));
+        Assert.That(SwiGlu.CpuBlockBytes / (2 * channel.InnerSize * 4), Is.LessThan(12000), "the input must need blocks");
+        AssertSameAsOneBlock(channel, rows, channel.forward, x => OneBlock(channel, x));
+
+        using var positions = new SwiGlu(97, 4, new Generator(8));
+        var sequenceMajor = randn(97, 1200, 8, generator: new Generator(9));
+        Assert.That(SwiGlu.CpuBlockBytes / (2 * positions.InnerSize * 8 * 4), Is.LessThan(1200), "the input must need blocks");
+        AssertSameAsOneBlock(positions, sequenceMajor, positions.ForwardAlongAxis0,
+            x => OneBlock(positions, x.permute(1, 2, 0)).permute(2, 0, 1));
+    }
+
+    private static Tensor OneBlock(SwiGlu swiglu, Tensor x)
+    {
+        var weights = swiglu.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var parts = nn.functional.linear(x, weights["gate_up_proj.weight"]).chunk(2, -1);
+        return nn.functional.linear(nn.functional.silu(parts[0]) * parts[1], weights["down_proj.weight"]);
+    }
+
+    private static void AssertSameAsOneBlock(SwiGlu swiglu, Tensor x, Func<Tensor, Tensor> blocked, Func<Tensor, Tensor> oneBlock)
+    {
+        var probe = randn(x.shape, generator: new Generator(10));
+        Tensor[] Gradients(Func<Tensor, Tensor> f)
+        {
+            swiglu.zero_grad();
+            var output = f(x);
+            (output * probe).sum().backward();
+            return swiglu.parameters().Select(p => p.grad!.clone()).Prepend(output.detach()).ToArray();
+        }
+        var expected = Gradients(oneBlock);
+        var actual = Gradients(blocked);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.That(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-4), Is.True, i == 0 ? "output" : $"gradient {i}");
+    }
+
+    [Test]
     public void RmsNorm_HasUnitRmsOverLastAxis()
     {
         var x = randn(3, 5, 7, generator: new Generator(3)) * 4 + 1;
