@@ -17,6 +17,7 @@ using static TorchSharp.torch;
 // measured in the same run, before and after the workload.
 // usage: dotnet run -c Release --project test/Microsoft.ML.Trm.Benchmarks -- [--quick] [--device cpu|cuda[:N]]
 //        [--verbose] [--train-only] [--no-live] [--only tiny,main-job,sudoku-mlp,sudoku-att,tiny-infer] [--threads N] --out DIR
+//        (diagnostics: --micro [--micro-batch B --micro-hidden D], --micro-attention [--micro-batch B])
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Contains("--onnx")) return OnnxBenchmark.Run(args);   // TorchSharp vs ONNX Runtime inference (OnnxBenchmark.cs)
 bool quick = args.Contains("--quick"), verbose = args.Contains("--verbose"), trainOnly = args.Contains("--train-only");
