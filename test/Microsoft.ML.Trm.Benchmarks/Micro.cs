@@ -83,4 +83,28 @@ internal static class Micro
         total += Time("residual add + rmsnorm", () => Model.RmsNorm.Apply(h + h, 1e-5));
         Console.WriteLine($"{"sum",-60} {total,8:F3} ms");
     }
+
+    /// <summary>Scaled dot-product attention at [b, heads, s, hd]: libtorch's fused op vs explicit products, forward and backward.</summary>
+    public static void AttentionCore(long b, long s, long heads, long hd, int reps)
+    {
+        Tensor Explicit(Tensor q, Tensor k, Tensor v) => matmul(softmax(matmul(q, k.transpose(-2, -1)) * (1.0 / Math.Sqrt(hd)), -1), v);
+        foreach (var grad in new[] { false, true })
+            foreach (var (name, f) in new (string, Func<Tensor, Tensor, Tensor, Tensor>)[] {
+                ("sdpa", (q, k, v) => nn.functional.scaled_dot_product_attention(q, k, v)), ("explicit", Explicit) })
+            {
+                var q = randn(b, heads, s, hd).requires_grad_(grad); var k = randn(b, heads, s, hd).requires_grad_(grad); var v = randn(b, heads, s, hd).requires_grad_(grad);
+                double best = double.MaxValue;
+                for (int t = 0; t < 7; t++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    for (int i = 0; i < reps; i++)
+                    {
+                        using var scope = NewDisposeScope();
+                        if (grad) f(q, k, v).sum().backward(); else using (no_grad()) f(q, k, v);
+                    }
+                    if (t > 0) best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
+                }
+                Console.WriteLine($"{name,-10} {(grad ? "forward+backward" : "forward"),-18} {best,8:F3} ms");
+            }
+    }
 }

@@ -34,6 +34,7 @@ var precision = Arg("--precision", "") is { Length: > 0 } precisionText
 var forwardType = TrmDevice.ForwardType(precision, device);
 Directory.CreateDirectory(outDir);
 if (args.Contains("--micro-attention")) { Micro.AttentionBlock(int.Parse(Arg("--micro-batch", "32")), 97, 512, 1536, 8, 5); return 0; }
+if (args.Contains("--micro-sdpa")) { Micro.AttentionCore(int.Parse(Arg("--micro-batch", "32")), 97, 8, 64, 5); return 0; }
 if (args.Contains("--micro")) { Micro.Run(int.Parse(Arg("--micro-batch", "64")), 97, int.Parse(Arg("--micro-hidden", "64")), 512, 10); return 0; }
 const int PaperBatch = 32;
 int trials = quick ? 5 : 7, timedSteps = quick ? 5 : 9;
