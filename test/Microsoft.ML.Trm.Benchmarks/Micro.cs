@@ -107,4 +107,33 @@ internal static class Micro
                 Console.WriteLine($"{name,-10} {(grad ? "forward+backward" : "forward"),-18} {best,8:F3} ms");
             }
     }
+
+    /// <summary>MLP-T's position mixer of the paper presets at batch b and hidden d under different CPU block sizes (SwiGlu.CpuBlockBytes), forward and forward+backward.</summary>
+    public static void SwiGluBlocks(long b, long d, int reps)
+    {
+        using var positions = new Model.SwiGlu(97, 4, null);
+        var sequenceMajor = randn(97, b, d);
+        long saved = Model.SwiGlu.CpuBlockBytes;
+        foreach (long mb in new long[] { 2, 4, 8, 16, 32, 1 << 20 })
+        {
+            Model.SwiGlu.CpuBlockBytes = mb << 20;
+            foreach (var (name, f, x) in new (string, Func<Tensor, Tensor>, Tensor)[] { ("mlp-t", positions.ForwardAlongAxis0, sequenceMajor) })
+                foreach (var grad in new[] { false, true })
+                {
+                    double best = double.MaxValue;
+                    for (int t = 0; t < 6; t++)
+                    {
+                        var clock = Stopwatch.StartNew();
+                        for (int i = 0; i < reps; i++)
+                        {
+                            using var scope = NewDisposeScope();
+                            if (grad) f(x).sum().backward(); else using (no_grad()) f(x);
+                        }
+                        if (t > 0) best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
+                    }
+                    Console.WriteLine($"block {(mb > 1024 ? "none" : mb + " MB"),-8} {name,-8} {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
+                }
+        }
+        Model.SwiGlu.CpuBlockBytes = saved;
+    }
 }

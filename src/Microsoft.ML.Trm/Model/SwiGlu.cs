@@ -31,13 +31,15 @@ internal sealed class SwiGlu : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// On CPU the SwiGLU runs in blocks whose gate/up intermediate stays under this many bytes (rows of the token-major
-    /// input, columns of MLP-T's [size, batch·channels] view). Larger intermediates are allocated by glibc with a fresh
-    /// mmap on every call (its mmap threshold is at most 32 MB), so each call paid page faults on 38–64 MB of new memory;
-    /// blocks of at most 16 MB are reused from the heap and stay in cache between the two products. The result is the
-    /// same arithmetic row by row (docs/performance.md, "Blocked SwiGLU"). CUDA gets one block: fewer, larger kernels.
+    /// On CPU, MLP-T's position mixer runs in blocks of batch items whose gate/up output stays under this many bytes
+    /// (16 MB: 8 items at hidden 512; `tiny`'s 64 items at hidden 64 are one block). Unblocked, at the paper presets'
+    /// batch 32 that output is 64 MB per call: beyond the caches between the two products, and above glibc's mmap
+    /// threshold (at most 32 MB), so every call mapped and faulted in fresh memory. Blocks are reused from the heap and stay in cache. Same arithmetic per item
+    /// (docs/performance.md, "Blocked SwiGLU"). The channel SwiGLU is not blocked: its [B·S×D]·[D×2I] product lost more
+    /// to smaller M than it gained, and smaller MLP-T blocks (8 MB) slowed `tiny` by 10–30 % for at most a few percent at
+    /// hidden 512. CUDA gets one block. Settable only for the benchmark's --micro-swiglu.
     /// </summary>
-    internal const long CpuBlockBytes = 16L << 20;
+    internal static long CpuBlockBytes { get; set; } = 16L << 20;
 
     /// <summary>
     /// The same SwiGLU applied along axis 0 of a sequence-major state x [size, batch, channels] (MLP-T's position mixer),
@@ -50,7 +52,7 @@ internal sealed class SwiGlu : nn.Module<Tensor, Tensor>
     {
         var gateUpWeight = _gateUp.Weight.dtype == x.dtype ? _gateUp.Weight : _gateUp.Weight.to(x.dtype);
         var downWeight = _down.Weight.dtype == x.dtype ? _down.Weight : _down.Weight.to(x.dtype);
-        long batchBlock = BlockLength(x, rowsPerItem: x.shape[2]);
+        long batchBlock = BatchBlock(x);
         if (batchBlock >= x.shape[1]) return MixAlongAxis0(x, gateUpWeight, downWeight);
         var blocks = x.split(batchBlock, 1).Select(block => MixAlongAxis0(block, gateUpWeight, downWeight)).ToArray();
         return cat(blocks, 1);                                                                              // [size, batch, channels]
@@ -63,27 +65,15 @@ internal sealed class SwiGlu : nn.Module<Tensor, Tensor>
         return downWeight.mm(nn.functional.silu(parts[0]) * parts[1]).view(x.shape);
     }
 
-    /// <summary>How many items along the blocked axis keep the gate/up intermediate within <see cref="CpuBlockBytes"/>.</summary>
-    private long BlockLength(Tensor x, long rowsPerItem)
+    /// <summary>How many batch items keep the gate/up output within <see cref="CpuBlockBytes"/> (all of them on CUDA).</summary>
+    private long BatchBlock(Tensor x)
     {
         if (x.device_type != DeviceType.CPU) return long.MaxValue;
-        long bytesPerItem = 2L * InnerSize * rowsPerItem * x.element_size();
+        long bytesPerItem = 2L * InnerSize * x.shape[2] * x.element_size();
         return Math.Max(1, CpuBlockBytes / bytesPerItem);
     }
 
     public override Tensor forward(Tensor x)
-    {
-        long rows = x.numel() / x.shape[^1];
-        long rowBlock = BlockLength(x, rowsPerItem: 1);
-        if (rowBlock >= rows) return ForwardBlock(x);
-        var flat = x.reshape(rows, x.shape[^1]);
-        var blocks = flat.split(rowBlock, 0).Select(ForwardBlock).ToArray();
-        var shape = x.shape.ToArray();
-        shape[^1] = blocks[0].shape[^1];
-        return cat(blocks, 0).view(shape);
-    }
-
-    private Tensor ForwardBlock(Tensor x)
     {
         var gateUp = _gateUp.forward(x);                 // [..., 2·inner]
         var parts = gateUp.chunk(2, -1);                 // gate = first half, up = second half
