@@ -6,21 +6,33 @@ namespace Microsoft.ML.Trm.Benchmarks;
 /// <summary>Micro-measurements of single operations at a model's shapes (diagnostic, --micro).</summary>
 internal static class Micro
 {
+    /// <summary>Milliseconds per call of <paramref name="op"/>: best of 5 trials of <paramref name="reps"/> calls after 2
+    /// warm-up calls, each call in its own dispose scope.</summary>
+    private static double BestOf(Action op, int reps)
+    {
+        void Once() { using var scope = NewDisposeScope(); op(); }
+        Once(); Once();
+        double best = double.MaxValue;
+        for (int t = 0; t < 5; t++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < reps; i++) Once();
+            best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
+        }
+        return best;
+    }
+
+    /// <summary>Times <paramref name="op"/> with <see cref="BestOf"/> and prints one line.</summary>
+    private static double Time(string name, Func<Tensor> op, int reps)
+    {
+        double best = BestOf(() => op(), reps);
+        Console.WriteLine($"{name,-60} {best,8:F3} ms");
+        return best;
+    }
+
     public static void Run(long b, long s, long d, long innerS, int reps)
     {
-        double Time(string name, Func<Tensor> op)
-        {
-            for (int i = 0; i < 3; i++) op().Dispose();
-            double best = double.MaxValue;
-            for (int t = 0; t < 5; t++)
-            {
-                var clock = Stopwatch.StartNew();
-                for (int i = 0; i < reps; i++) op().Dispose();
-                best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
-            }
-            Console.WriteLine($"{name,-60} {best,8:F3} ms");
-            return best;
-        }
+        double Time(string name, Func<Tensor> op) => Micro.Time(name, op, reps);
         using var _ = no_grad();
         var x = randn(b, s, d); var w = randn(2 * innerS, s); var wd = randn(s, innerS);
         var xt = x.permute(1, 0, 2).contiguous();   // [S, B, D]
@@ -47,19 +59,7 @@ internal static class Micro
     /// <summary>Each piece of one attention block's forward at [b, s, d] (no grad), to see where non-product time goes.</summary>
     public static void AttentionBlock(long b, long s, long d, long inner, int heads, int reps)
     {
-        double Time(string name, Func<Tensor> op)
-        {
-            for (int i = 0; i < 2; i++) op().Dispose();
-            double best = double.MaxValue;
-            for (int t = 0; t < 5; t++)
-            {
-                var clock = Stopwatch.StartNew();
-                for (int i = 0; i < reps; i++) { using var scope = NewDisposeScope(); op(); }
-                best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
-            }
-            Console.WriteLine($"{name,-60} {best,8:F3} ms");
-            return best;
-        }
+        double Time(string name, Func<Tensor> op) => Micro.Time(name, op, reps);
         using var _ = no_grad();
         long hd = d / heads;
         var h = randn(b, s, d); var wqkv = randn(3 * d, d); var wo = randn(d, d);
@@ -93,17 +93,7 @@ internal static class Micro
                 ("sdpa", (q, k, v) => nn.functional.scaled_dot_product_attention(q, k, v)), ("explicit", Explicit) })
             {
                 var q = randn(b, heads, s, hd).requires_grad_(grad); var k = randn(b, heads, s, hd).requires_grad_(grad); var v = randn(b, heads, s, hd).requires_grad_(grad);
-                double best = double.MaxValue;
-                for (int t = 0; t < 7; t++)
-                {
-                    var clock = Stopwatch.StartNew();
-                    for (int i = 0; i < reps; i++)
-                    {
-                        using var scope = NewDisposeScope();
-                        if (grad) f(q, k, v).sum().backward(); else using (no_grad()) f(q, k, v);
-                    }
-                    if (t > 0) best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
-                }
+                double best = BestOf(() => { if (grad) f(q, k, v).sum().backward(); else using (no_grad()) f(q, k, v); }, reps);
                 Console.WriteLine($"{name,-10} {(grad ? "forward+backward" : "forward"),-18} {best,8:F3} ms");
             }
     }
@@ -117,22 +107,15 @@ internal static class Micro
         foreach (long mb in new long[] { 2, 4, 8, 16, 32, 1 << 20 })
         {
             Model.SwiGlu.CpuBlockBytes = mb << 20;
-            foreach (var (name, f, x) in new (string, Func<Tensor, Tensor>, Tensor)[] { ("mlp-t", positions.ForwardAlongAxis0, sequenceMajor) })
-                foreach (var grad in new[] { false, true })
+            foreach (var grad in new[] { false, true })
+            {
+                double best = BestOf(() =>
                 {
-                    double best = double.MaxValue;
-                    for (int t = 0; t < 6; t++)
-                    {
-                        var clock = Stopwatch.StartNew();
-                        for (int i = 0; i < reps; i++)
-                        {
-                            using var scope = NewDisposeScope();
-                            if (grad) f(x).sum().backward(); else using (no_grad()) f(x);
-                        }
-                        if (t > 0) best = Math.Min(best, clock.Elapsed.TotalMilliseconds / reps);
-                    }
-                    Console.WriteLine($"block {(mb > 1024 ? "none" : mb + " MB"),-8} {name,-8} {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
-                }
+                    if (grad) positions.ForwardAlongAxis0(sequenceMajor).sum().backward();
+                    else using (no_grad()) positions.ForwardAlongAxis0(sequenceMajor);
+                }, reps);
+                Console.WriteLine($"block {(mb > 1024 ? "none" : mb + " MB"),-8} mlp-t {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
+            }
         }
         Model.SwiGlu.CpuBlockBytes = saved;
     }
