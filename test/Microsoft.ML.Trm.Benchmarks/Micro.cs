@@ -72,8 +72,7 @@ internal static class Micro
         var act = randn(b, s, inner);
         double total = 0;
         total += Time("qkv linear", () => nn.functional.linear(h, wqkv));
-        total += Time("rope q and k", () => { Model.RotaryEmbedding.Apply(q, rope.Cos, rope.Sin); return Model.RotaryEmbedding.Apply(k, rope.Cos, rope.Sin); });
-        Time("rope q and k in one call", () => Model.RotaryEmbedding.Apply(qkv[.., .., ..(2 * heads)], rope.Cos, rope.Sin));
+        total += Time("rope q and k (one call)", () => Model.RotaryEmbedding.Apply(qkv[.., .., ..(2 * heads)], rope.Cos, rope.SignedSin));
         total += Time("sdpa", () => nn.functional.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)));
         total += Time("transpose+reshape+o linear", () => nn.functional.linear(attn.transpose(1, 2).reshape(b, s, d), wo));
         total += Time("residual add + rmsnorm", () => Model.RmsNorm.Apply(h + h, 1e-5));
@@ -96,6 +95,105 @@ internal static class Micro
                 double best = BestOf(() => { if (grad) f(q, k, v).sum().backward(); else using (no_grad()) f(q, k, v); }, reps);
                 Console.WriteLine($"{name,-10} {(grad ? "forward+backward" : "forward"),-18} {best,8:F3} ms");
             }
+    }
+
+    /// <summary>One linear layer's product at the paper presets' shapes three ways: F.linear(x, W[N×K]) (weight as
+    /// stored), x·Wᵀ through a transposed view, and x·W' with W' a contiguous [K×N] copy (the yardstick's layout).</summary>
+    public static void LinearLayouts(long m, int reps)
+    {
+        using var _ = no_grad();
+        foreach (var (k, n) in new (long, long)[] { (512, 3072), (512, 1536), (1536, 512), (512, 512) })
+        {
+            var x = randn(m, k); var w = randn(n, k); var wt = w.t().contiguous();
+            double gflop = 2.0 * m * k * n / 1e9;
+            foreach (var (name, f) in new (string, Func<Tensor>)[] {
+                ("linear(x, W)", () => nn.functional.linear(x, w)), ("x.mm(W.t())", () => x.mm(w.t())), ("x.mm(W' contiguous [K×N])", () => x.mm(wt)) })
+            {
+                double best = BestOf(() => f(), reps);
+                Console.WriteLine($"[{m}×{k}]·[{k}×{n}] {name,-28} {best,8:F2} ms {gflop / best * 1e3,7:F1} GFLOP/s");
+            }
+        }
+    }
+
+    /// <summary>Rotary positions on q and k of the paper presets' attention (one call on [b, s, 2·heads, hd]) three
+    /// ways, forward and forward+backward.</summary>
+    public static void Rope(long b, long s, long heads, long hd, int reps)
+    {
+        var tables = new Model.RotaryEmbedding((int)hd, (int)s, 10000).Tables(CPU);
+        var cos = tables.Cos.unsqueeze(-2); var sin = tables.Sin.unsqueeze(-2);
+        int half = (int)hd / 2;
+        var signedSin = cat(new[] { -tables.Sin[.., ..half], tables.Sin[.., half..] }, -1).unsqueeze(-2);
+        var cosHalf = tables.Cos[.., ..half].unsqueeze(-2); var sinHalf = tables.Sin[.., ..half].unsqueeze(-2);
+        Tensor Current(Tensor h) => h * cos + cat(new[] { -h[.., .., .., half..], h[.., .., .., ..half] }, -1) * sin;
+        Tensor Roll(Tensor h) => addcmul(h * cos, h.roll(half, -1), signedSin, 1);
+        Tensor Halves(Tensor h)
+        {
+            var h1 = h[.., .., .., ..half]; var h2 = h[.., .., .., half..];
+            return cat(new[] { h1 * cosHalf - h2 * sinHalf, h2 * cosHalf + h1 * sinHalf }, -1);
+        }
+        var qkv = randn(b, s, 3 * heads, hd);
+        var probe = qkv[.., .., ..(int)(2 * heads)];
+        foreach (var (name, f) in new (string, Func<Tensor, Tensor>)[] { ("roll", Roll), ("halves", Halves) })
+            Console.WriteLine($"rope {name} max |diff| vs current: {(f(probe) - Current(probe)).abs().max().item<float>():E2}");
+        for (int round = 0; round < 2; round++)
+            foreach (var grad in new[] { false, true })
+                foreach (var (name, f) in new (string, Func<Tensor, Tensor>)[] { ("current", Current), ("roll+addcmul", Roll), ("halves", Halves) })
+                {
+                    var x = randn(b, s, 3 * heads, hd).requires_grad_(grad);
+                    double best = BestOf(() => { if (grad) f(x[.., .., ..(int)(2 * heads)]).sum().backward(); else using (no_grad()) f(x[.., .., ..(int)(2 * heads)]); }, reps);
+                    Console.WriteLine($"rope {name,-14} {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
+                }
+    }
+
+    /// <summary>Residual add + RMSNorm over the last axis at [b, s, d] two ways (mean of squares vs one vector-norm
+    /// reduction), forward and forward+backward.</summary>
+    public static void Norm(long b, long s, long d, int reps)
+    {
+        foreach (long dim in new long[] { -1, 0 }) Norm(dim == 0 ? new[] { s, b, d } : new[] { b, s, d }, dim, reps);
+    }
+
+    private static void Norm(long[] shape, long dim, int reps)
+    {
+        Console.WriteLine($"residual + RMSNorm over dim {dim} of [{string.Join(", ", shape)}]");
+        long n = shape[dim < 0 ? shape.Length + dim : dim];
+        Tensor Current(Tensor a, Tensor r)
+        {
+            var h = a + r;
+            return h * rsqrt(h.square().mean(new long[] { dim }, keepdim: true) + 1e-5);
+        }
+        Tensor VectorNorm(Tensor a, Tensor r)
+        {
+            var h = a + r;
+            var norm = linalg.vector_norm(h, 2, new long[] { dim }, keepdim: true);
+            return h * (norm.square() / n + 1e-5).rsqrt();
+        }
+        long b = shape[0], s = shape[1], d = shape[2];
+        var a0 = randn(b, s, d); var r0 = randn(b, s, d);
+        Console.WriteLine($"norm vector-norm max |diff| vs current: {(VectorNorm(a0, r0) - Current(a0, r0)).abs().max().item<float>():E2}");
+        for (int round = 0; round < 2; round++)
+            foreach (var grad in new[] { false, true })
+                foreach (var (name, f) in new (string, Func<Tensor, Tensor, Tensor>)[] { ("current", Current), ("vector-norm", VectorNorm) })
+                {
+                    var a = randn(b, s, d).requires_grad_(grad); var r = randn(b, s, d).requires_grad_(grad);
+                    double best = BestOf(() => { if (grad) f(a, r).sum().backward(); else using (no_grad()) f(a, r); }, reps);
+                    Console.WriteLine($"norm {name,-14} {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
+                }
+    }
+
+    /// <summary>The channel SwiGLU at [b, s, d]: gate/up as one product then chunk (38 MB output at the paper presets'
+    /// batch 32) vs two products over the weight's halves (19 MB each), forward and forward+backward.</summary>
+    public static void GateUp(long b, long s, long d, long inner, int reps)
+    {
+        var x = randn(b, s, d); var wgu = randn(2 * inner, d).mul_(0.02).requires_grad_(); var wdn = randn(d, inner).mul_(0.02).requires_grad_();
+        Tensor OneProduct(Tensor h) { var p = nn.functional.linear(h, wgu).chunk(2, -1); return nn.functional.linear(nn.functional.silu(p[0]) * p[1], wdn); }
+        Tensor TwoProducts(Tensor h) => nn.functional.linear(nn.functional.silu(nn.functional.linear(h, wgu[..(int)inner])) * nn.functional.linear(h, wgu[(int)inner..]), wdn);
+        for (int round = 0; round < 2; round++)
+            foreach (var grad in new[] { false, true })
+                foreach (var (name, f) in new (string, Func<Tensor, Tensor>)[] { ("one product", OneProduct), ("two products", TwoProducts) })
+                {
+                    double best = BestOf(() => { if (grad) f(x).sum().backward(); else using (no_grad()) f(x); }, reps);
+                    Console.WriteLine($"swiglu {name,-14} {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
+                }
     }
 
     /// <summary>MLP-T's position mixer of the paper presets at batch b and hidden d under different CPU block sizes (SwiGlu.CpuBlockBytes), forward and forward+backward.</summary>

@@ -17,7 +17,8 @@ using static TorchSharp.torch;
 // measured in the same run, before and after the workload.
 // usage: dotnet run -c Release --project test/Microsoft.ML.Trm.Benchmarks -- [--quick] [--device cpu|cuda[:N]]
 //        [--verbose] [--train-only] [--no-live] [--only tiny,main-job,sudoku-mlp,sudoku-att,tiny-infer] [--threads N] --out DIR
-//        (diagnostics: --micro [--micro-batch B --micro-hidden D], --micro-attention [--micro-batch B], --micro-sdpa, --micro-swiglu [--micro-batch B --micro-hidden D])
+//        (diagnostics: --micro [--micro-batch B --micro-hidden D], --micro-attention [--micro-batch B], --micro-sdpa, --micro-swiglu [--micro-batch B --micro-hidden D],
+//         --micro-rope, --micro-norm, --micro-linear, --micro-gateup)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Contains("--onnx")) return OnnxBenchmark.Run(args);   // TorchSharp vs ONNX Runtime inference (OnnxBenchmark.cs)
 bool quick = args.Contains("--quick"), verbose = args.Contains("--verbose"), trainOnly = args.Contains("--train-only");
@@ -35,6 +36,10 @@ var forwardType = TrmDevice.ForwardType(precision, device);
 Directory.CreateDirectory(outDir);
 if (args.Contains("--micro-attention")) { Micro.AttentionBlock(int.Parse(Arg("--micro-batch", "32")), 97, 512, 1536, 8, 5); return 0; }
 if (args.Contains("--micro-sdpa")) { Micro.AttentionCore(int.Parse(Arg("--micro-batch", "32")), 97, 8, 64, 5); return 0; }
+if (args.Contains("--micro-linear")) { Micro.LinearLayouts(32 * 97, 5); return 0; }
+if (args.Contains("--micro-rope")) { Micro.Rope(int.Parse(Arg("--micro-batch", "32")), 97, 8, 64, 5); return 0; }
+if (args.Contains("--micro-norm")) { Micro.Norm(int.Parse(Arg("--micro-batch", "32")), 97, 512, 5); return 0; }
+if (args.Contains("--micro-gateup")) { Micro.GateUp(int.Parse(Arg("--micro-batch", "32")), 97, 512, 1536, 5); return 0; }
 if (args.Contains("--micro-swiglu")) { Micro.SwiGluBlocks(int.Parse(Arg("--micro-batch", "32")), int.Parse(Arg("--micro-hidden", "512")), 4); return 0; }
 if (args.Contains("--micro")) { Micro.Run(int.Parse(Arg("--micro-batch", "64")), 97, int.Parse(Arg("--micro-hidden", "64")), 512, 10); return 0; }
 const int PaperBatch = 32;

@@ -16,7 +16,7 @@ internal sealed class SelfAttention : nn.Module<Tensor, Tensor>
     private readonly int _heads, _headDim;
 
     /// <summary>Set by the owning network before each call when rotary positions are used.</summary>
-    internal (Tensor Cos, Tensor Sin)? Rotary { get; set; }
+    internal (Tensor Cos, Tensor Sin, Tensor SignedSin)? Rotary { get; set; }
 
     public SelfAttention(int hidden, int heads, Generator? generator) : base(nameof(SelfAttention))
     {
@@ -30,14 +30,11 @@ internal sealed class SelfAttention : nn.Module<Tensor, Tensor>
     {
         long b = h.shape[0], s = h.shape[1];
         var qkv = _qkv.forward(h).view(b, s, 3 * _heads, _headDim);   // [batch, seq, 3·heads, headDim]
-        var q = qkv[.., .., .._heads];
-        var k = qkv[.., .., _heads..(2 * _heads)];
+        var qk = qkv[.., .., ..(2 * _heads)];                           // Q and K heads, rotated in one call
+        if (Rotary is { } r) qk = RotaryEmbedding.Apply(qk, r.Cos, r.SignedSin);
+        var q = qk[.., .., .._heads];
+        var k = qk[.., .., _heads..];
         var v = qkv[.., .., (2 * _heads)..];
-        if (Rotary is { } r)
-        {
-            q = RotaryEmbedding.Apply(q, r.Cos, r.Sin);
-            k = RotaryEmbedding.Apply(k, r.Cos, r.Sin);
-        }
         var attn = nn.functional.scaled_dot_product_attention(
             q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2));  // [batch, heads, seq, headDim]
         return _out.forward(attn.transpose(1, 2).reshape(b, s, _heads * _headDim));

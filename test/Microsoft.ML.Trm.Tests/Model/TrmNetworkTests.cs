@@ -125,6 +125,59 @@ public class TrmNetworkTests
         Assert.That((rms - 1).abs().max().item<float>(), Is.LessThan(1e-4f));
     }
 
+    [TestCase(-1)]
+    [TestCase(0)]
+    public void RmsNorm_EqualsUpstreamForm_ValueAndGradient(long dim)
+    {
+        // Upstream layers.py rms_norm: x * rsqrt(x.square().mean(dim) + eps). Ours takes ‖x‖²/n over the last axis.
+        // One all-zero slice: upstream's gradient there is finite (rsqrt(eps)·probe); ours must match it, not be NaN.
+        var x = randn(6, 5, 8, generator: new Generator(4)) * 3 + 0.5;
+        if (dim == -1) x[2, 3] = zeros(8); else x[.., 1, 4] = zeros(6);
+        var probe = randn(6, 5, 8, generator: new Generator(5));
+        (Tensor Value, Tensor Gradient) Run(Func<Tensor, Tensor> norm)
+        {
+            var leaf = x.clone().requires_grad_();
+            var y = norm(leaf);
+            (y * probe).sum().backward();
+            return (y.detach(), leaf.grad!);
+        }
+        var ours = Run(h => RmsNorm.Apply(h, 1e-5, dim));
+        var upstream = Run(h => h * rsqrt(h.square().mean(new[] { dim }, keepdim: true) + 1e-5));
+        Assert.That(ours.Value.allclose(upstream.Value, rtol: 1e-5, atol: 1e-6), Is.True, "value");
+        Assert.That(ours.Gradient.isfinite().all().item<bool>(), Is.True, "gradient finite at the zero slice");
+        Assert.That(ours.Gradient.allclose(upstream.Gradient, rtol: 1e-4, atol: 1e-4), Is.True, "gradient");
+    }
+
+    [TestCase(ScalarType.Float32)]
+    [TestCase(ScalarType.BFloat16)]
+    public void RotaryEmbedding_EqualsUpstreamRotateHalf_ValueAndGradient(ScalarType dtype)
+    {
+        // Upstream apply_rotary_pos_emb: x·cos + rotate_half(x)·sin with rotate_half(x) = [−x₂ | x₁], in float32.
+        using var rotary = new RotaryEmbedding(headDim: 8, length: 7, theta: 10000);
+        var (cos, sin, signedSin) = rotary.Tables(CPU);
+        var x = randn(3, 7, 4, 8, generator: new Generator(6)).to(dtype);
+        var probe = randn(3, 7, 4, 8, generator: new Generator(7));
+        (Tensor Value, Tensor Gradient) Run(Func<Tensor, Tensor> rope)
+        {
+            var leaf = x.clone().requires_grad_();
+            var y = rope(leaf);
+            Assert.That(y.dtype, Is.EqualTo(dtype));
+            (y.to(ScalarType.Float32) * probe).sum().backward();
+            return (y.detach().to(ScalarType.Float32), leaf.grad!.to(ScalarType.Float32));
+        }
+        var ours = Run(h => RotaryEmbedding.Apply(h, cos, signedSin));
+        var upstream = Run(h =>
+        {
+            var f = h.to(ScalarType.Float32);
+            var rotated = cat(new[] { -f[.., .., .., 4..], f[.., .., .., ..4] }, -1);
+            return (f * cos.unsqueeze(-2) + rotated * sin.unsqueeze(-2)).to(dtype);
+        });
+        double tolerance = dtype == ScalarType.Float32 ? 1e-5 : 1e-2;
+        Assert.That(ours.Value.allclose(upstream.Value, rtol: tolerance, atol: tolerance), Is.True, "value");
+        Assert.That(ours.Gradient.allclose(upstream.Gradient, rtol: tolerance, atol: tolerance), Is.True, "gradient");
+        Assert.That(ours.Value.allclose(x.to(ScalarType.Float32), rtol: 0.1, atol: 0.1), Is.False, "the rotation moves x");
+    }
+
     [Test]
     public void Stablemax_MatchesDefinition()
     {
