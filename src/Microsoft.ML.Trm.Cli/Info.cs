@@ -51,6 +51,9 @@ public static partial class Cli
             loaded = false;
             rows.Add(("libtorch", "NOT LOADED: " + Describe(e)));
         }
+        rows.Add(("CPU bf16 units", TrmDevice.CpuHasBFloat16MatrixUnits
+            ? "AMX: Precision Auto trains in bfloat16 on this CPU (float32 master weights; inference float32)"
+            : "none: Precision Auto trains in float32 on this CPU"));
         var native = NativeInfo.LibTorchSharp();
         rows.Add(("libLibTorchSharp", native.Path ?? "not found"));
         rows.Add(("GLIBCXX fix", native.Fix));

@@ -86,7 +86,7 @@ public static partial class Cli
         var pipeline = new TrainingPipeline(ml, train.Codec, request.Task == "arc", request.Options, train, valid);
         var plan = pipeline.Plan(new TrmFitSettings { CheckpointEverySteps = request.CheckpointEvery });
         if (request.DryRun) return DryRun(plan, request.Task, request.Json, io);
-        io.Line(DescribeRun(request, train.Codec, plan, valid));
+        io.Line(DescribeRun(ml, request, train.Codec, plan, valid));
         var fit = FitPipeline(pipeline, request, io);
         ModelFile.Save(ml, fit.Model, ModelFile.InputSchema(ml, pipeline.Arc), request.Output);
         io.Line($"trained {fit.Trm.TrainedSteps} steps in {clock.Elapsed.TotalSeconds:F0} s; model saved to {request.Output} ({new FileInfo(request.Output).Length / 1024.0:F0} KiB); " +

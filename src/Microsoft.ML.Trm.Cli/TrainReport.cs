@@ -6,12 +6,14 @@ namespace Microsoft.ML.Trm.Cli;
 public static partial class Cli
 {
     /// <summary>The line before training: data, model and the step count of the library's own plan.</summary>
-    private static string DescribeRun(TrainRequest request, PuzzleCodec codec, TrmTrainingPlan plan, LoadedData? valid)
+    private static string DescribeRun(MLContext ml, TrainRequest request, PuzzleCodec codec, TrmTrainingPlan plan, LoadedData? valid)
     {
         var o = request.Options;
+        var device = TrmDevice.Resolve(ml.GpuDeviceId, ml.FallbackToCpu);
+        string compute = TrmDevice.ForwardType(o.Precision, device, training: true) == TorchSharp.torch.ScalarType.BFloat16 ? "bfloat16" : "float32";
         return $"training on {plan.Rows:N0} puzzles ({codec.Id}, {plan.SequenceLength} tokens){(valid is null ? "" : $", validating on {valid.Examples.Count:N0}")}: " +
             $"hidden {o.HiddenSize}, layers {o.Layers}, T={o.OuterCycles} n={o.InnerCycles} N_sup={o.MaxSupervisionSteps}, batch {plan.BatchSize}, lr {OptionSetter.Format(o.LearningRate)}, " +
-            $"{plan.Parameters:N0} parameters, {plan.TotalSteps:N0} steps" +
+            $"{plan.Parameters:N0} parameters, {compute} on {device.type.ToString().ToLowerInvariant()}, {plan.TotalSteps:N0} steps" +
             (request.MaxMinutes is { } mm ? $" or {mm.ToString("0.##", CultureInfo.InvariantCulture)} min" : "") + ".";
     }
 

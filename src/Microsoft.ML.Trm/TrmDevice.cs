@@ -50,11 +50,43 @@ public static class TrmDevice
         _ => throw new ArgumentException($"Unknown device '{text}': use cpu, cuda or cuda:N.", nameof(text)),
     };
 
-    /// <summary>The activation dtype for a precision setting on a device.</summary>
-    internal static ScalarType ForwardType(TrmPrecision precision, Device device) => precision switch
+    /// <summary>
+    /// The activation dtype for a precision setting on a device, for training or for inference. <see cref="TrmPrecision.Auto"/>:
+    /// bfloat16 on CUDA; on the CPU bfloat16 for training when <see cref="CpuHasBFloat16MatrixUnits"/>, else float32,
+    /// and float32 for inference (what the ONNX export computes).
+    /// </summary>
+    internal static ScalarType ForwardType(TrmPrecision precision, Device device, bool training) => precision switch
     {
         TrmPrecision.Float32 => ScalarType.Float32,
         TrmPrecision.BFloat16 => ScalarType.BFloat16,
-        _ => device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32,
+        _ when device.type == DeviceType.CUDA => ScalarType.BFloat16,
+        _ => training && CpuHasBFloat16MatrixUnits ? ScalarType.BFloat16 : ScalarType.Float32,
     };
+
+    /// <summary>
+    /// True when this machine's CPU has bfloat16 matrix units that libtorch uses (Intel AMX: AMX-BF16 and AMX-TILE in
+    /// CPUID leaf 7, and on Linux the kernel lists <c>amx_bf16</c> in /proc/cpuinfo, i.e. it enables the tile state).
+    /// There bfloat16 products run several times faster than float32 ones (docs/performance.md, "bfloat16 on CPUs
+    /// with AMX"), so <see cref="TrmPrecision.Auto"/> trains in bfloat16 with float32 master weights, as the reference
+    /// does on GPUs.
+    /// </summary>
+    public static bool CpuHasBFloat16MatrixUnits => s_amx.Value;
+
+    private static readonly Lazy<bool> s_amx = new(DetectAmx);
+
+    private static bool DetectAmx()
+    {
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported) return false;
+        var (_, _, _, edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(7, 0);
+        const int AmxBf16 = 1 << 22, AmxTile = 1 << 24;
+        if ((edx & AmxBf16) == 0 || (edx & AmxTile) == 0) return false;
+        if (!OperatingSystem.IsLinux()) return OperatingSystem.IsWindows();
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").Any(line => line.StartsWith("flags", StringComparison.Ordinal)
+                && line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("amx_bf16"));
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
 }

@@ -83,7 +83,7 @@ public sealed class TrmEstimator : IEstimator<TrmTransformer>
         var device = TrmDevice.Resolve(_env);
         var generator = new Generator((ulong)o.Seed);
         var architecture = _initial is null ? o.ToArchitecture(plan.VocabSize, data.SequenceLength, plan.PuzzleIdentifiers) : _initial.Network.Architecture with { NumPuzzleIdentifiers = plan.PuzzleIdentifiers };
-        using var network = new TrmNetwork(architecture, TrmDevice.ForwardType(o.Precision, device), generator);
+        using var network = new TrmNetwork(architecture, TrmDevice.ForwardType(o.Precision, device, training: true), generator);
         if (_initial is not null) CopyInitialWeights(network, _initial.Network);
         network.to(device);
         ch.Info(MessageSensitivity.None, $"TRM: {network.ParameterCount:N0} parameters, {plan.Rows:N0} rows in {plan.Groups:N0} groups of {data.SequenceLength} tokens, " +

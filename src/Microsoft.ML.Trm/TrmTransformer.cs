@@ -161,7 +161,7 @@ public sealed class TrmTransformer : ITransformer, ICanSaveModel, IMlNetLoadable
         var (header, tensors) = TrmModelFile.Read(payload, source);
         try
         {
-            var forwardType = TrmDevice.ForwardType(header.Options.Precision, device);
+            var forwardType = TrmDevice.ForwardType(header.Options.Precision, device, training: false);
             var network = TrmModelFile.CreateNetwork(header, tensors, forwardType, source);
             network.to(device);
             return new TrmTransformer(network, header.Options, device, header.TrainedSteps);

@@ -32,7 +32,7 @@ var device = TrmDevice.Resolve(deviceId, fallbackToCpu: false);
 var precision = Arg("--precision", "") is { Length: > 0 } precisionText
     ? Enum.Parse<TrmPrecision>(precisionText, ignoreCase: true)
     : device.type == DeviceType.CUDA ? TrmPrecision.Auto : TrmPrecision.Float32;
-var forwardType = TrmDevice.ForwardType(precision, device);
+var forwardType = TrmDevice.ForwardType(precision, device, training: true);
 Directory.CreateDirectory(outDir);
 if (args.Contains("--micro-attention")) { Micro.AttentionBlock(int.Parse(Arg("--micro-batch", "32")), 97, 512, 1536, 8, 5); return 0; }
 if (args.Contains("--micro-sdpa")) { Micro.AttentionCore(int.Parse(Arg("--micro-batch", "32")), 97, 8, 64, 5); return 0; }

@@ -38,7 +38,7 @@ internal static class CompareRun
         var plan = TrmTrainingRun.Plan(data, o, settings, vocabSize, 1, _ => { });
         manual_seed(o.Seed);
         var generator = new Generator((ulong)o.Seed);
-        using var network = new TrmNetwork(o.ToArchitecture(vocabSize, data.SequenceLength, 1), TrmDevice.ForwardType(o.Precision, CPU), generator);
+        using var network = new TrmNetwork(o.ToArchitecture(vocabSize, data.SequenceLength, 1), TrmDevice.ForwardType(o.Precision, CPU, training: true), generator);
         using var run = new TrmTrainingRun(network, data, o, plan, CPU, generator);
 
         var curve = new List<CurvePoint>();

@@ -110,10 +110,17 @@ internal sealed class TrmTrainingLoop : IDisposable
         return metrics;
     }
 
-    /// <summary>A separate network for evaluation and saving: the EMA weights (or the raw ones) and the current buffers.</summary>
+    /// <summary>
+    /// A separate network for evaluation and saving: the EMA weights (or the raw ones) and the current buffers, in the
+    /// inference dtype of the options' precision (with <see cref="TrmPrecision.Auto"/> on an AMX CPU the training network
+    /// runs in bfloat16 and this copy in float32: evaluation during training computes what the saved model will).
+    /// </summary>
     public TrmNetwork CreateEvaluationNetwork()
     {
-        var copy = new TrmNetwork(Network.Architecture, Network.ForwardType, new Generator(0));
+        var forwardType = Network.ForwardType == TrmDevice.ForwardType(_options.Precision, Device, training: true)
+            ? TrmDevice.ForwardType(_options.Precision, Device, training: false)
+            : Network.ForwardType;
+        var copy = new TrmNetwork(Network.Architecture, forwardType, new Generator(0));
         copy.to(Device);
         using (no_grad())
         {

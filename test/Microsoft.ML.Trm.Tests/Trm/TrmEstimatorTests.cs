@@ -2,6 +2,7 @@ using System.IO.Compression;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trm.Data;
 using Microsoft.ML.Trm.Tests.Training;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Trm.Tests.Trm;
 
@@ -123,6 +124,37 @@ public class TrmEstimatorTests
         rows[3].SolutionTokens[5] = 9;
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Trm(options).Fit(ml.Data.LoadFromEnumerable(rows)));
         Assert.That(ex!.Message, Does.Contain("token 9").And.Contain("0..5"));
+    }
+
+    [Test]
+    public void AutoPrecision_TrainsInBFloat16OnlyOnAmxCpus_AndInfersInFloat32()
+    {
+        var trainingType = TrmDevice.CpuHasBFloat16MatrixUnits ? ScalarType.BFloat16 : ScalarType.Float32;
+        TestContext.Out.WriteLine($"this CPU: bf16 matrix units {TrmDevice.CpuHasBFloat16MatrixUnits}; Auto trains in {trainingType}");
+        Assert.That(TrmDevice.ForwardType(TrmPrecision.Auto, CPU, training: true), Is.EqualTo(trainingType));
+        Assert.That(TrmDevice.ForwardType(TrmPrecision.Auto, CPU, training: false), Is.EqualTo(ScalarType.Float32));
+        var gpu = new Device(TorchSharp.DeviceType.CUDA, 0);
+        Assert.That(TrmDevice.ForwardType(TrmPrecision.Auto, gpu, training: true), Is.EqualTo(ScalarType.BFloat16));
+        Assert.That(TrmDevice.ForwardType(TrmPrecision.Auto, gpu, training: false), Is.EqualTo(ScalarType.BFloat16));
+        Assert.That(TrmDevice.ForwardType(TrmPrecision.Float32, CPU, training: true), Is.EqualTo(ScalarType.Float32));
+        Assert.That(TrmDevice.ForwardType(TrmPrecision.BFloat16, CPU, training: false), Is.EqualTo(ScalarType.BFloat16));
+
+        // Through the estimator: whatever Auto trained in, the fitted transformer and the loaded one infer in float32
+        // (what the ONNX export computes), with float32 weights.
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromEnumerable(TokenRows(32));
+        using var fitted = ml.Transforms.Trm(TrmPipeline.SmallOptions(maxSteps: 3)).Fit(data);
+        var zip = Path.Combine(_dir, "auto.zip");
+        ml.Model.Save(fitted, data.Schema, zip);
+        using var loaded = (TrmTransformer)ml.Model.Load(zip, out _);
+        foreach (var model in new[] { fitted, loaded })
+        {
+            Assert.That(model.Network.ForwardType, Is.EqualTo(ScalarType.Float32));
+            Assert.That(model.Network.parameters().Select(p => p.dtype), Is.All.EqualTo(ScalarType.Float32));
+        }
+        var a = fitted.Transform(data).GetColumn<VBuffer<int>>("PredictedTokens").Select(v => v.DenseValues().ToArray()).ToArray();
+        var b = loaded.Transform(data).GetColumn<VBuffer<int>>("PredictedTokens").Select(v => v.DenseValues().ToArray()).ToArray();
+        Assert.That(b, Is.EqualTo(a), "the loaded model predicts what the fitted one does");
     }
 
     [Test]
