@@ -22,6 +22,10 @@ internal static class Micro
         return best;
     }
 
+    /// <summary><see cref="BestOf"/> of <paramref name="forward"/> without gradient, or with its backward (of the sum) when <paramref name="grad"/>.</summary>
+    private static double BestOfPass(Func<Tensor> forward, bool grad, int reps)
+        => BestOf(() => { if (grad) forward().sum().backward(); else using (no_grad()) forward(); }, reps);
+
     /// <summary>Times <paramref name="op"/> with <see cref="BestOf"/> and prints one line.</summary>
     private static double Time(string name, Func<Tensor> op, int reps)
     {
@@ -92,7 +96,7 @@ internal static class Micro
                 ("sdpa", (q, k, v) => nn.functional.scaled_dot_product_attention(q, k, v)), ("explicit", Explicit) })
             {
                 var q = randn(b, heads, s, hd).requires_grad_(grad); var k = randn(b, heads, s, hd).requires_grad_(grad); var v = randn(b, heads, s, hd).requires_grad_(grad);
-                double best = BestOf(() => { if (grad) f(q, k, v).sum().backward(); else using (no_grad()) f(q, k, v); }, reps);
+                double best = BestOfPass(() => f(q, k, v), grad, reps);
                 Console.WriteLine($"{name,-10} {(grad ? "forward+backward" : "forward"),-18} {best,8:F3} ms");
             }
     }
@@ -120,10 +124,10 @@ internal static class Micro
     public static void Rope(long b, long s, long heads, long hd, int reps)
     {
         var tables = new Model.RotaryEmbedding((int)hd, (int)s, 10000).Tables(CPU);
-        var cos = tables.Cos.unsqueeze(-2); var sin = tables.Sin.unsqueeze(-2);
         int half = (int)hd / 2;
-        var signedSin = cat(new[] { -tables.Sin[.., ..half], tables.Sin[.., half..] }, -1).unsqueeze(-2);
-        var cosHalf = tables.Cos[.., ..half].unsqueeze(-2); var sinHalf = tables.Sin[.., ..half].unsqueeze(-2);
+        var upstreamSin = Model.RotaryEmbedding.UpstreamSin(tables.SignedSin);
+        var cos = tables.Cos.unsqueeze(-2); var sin = upstreamSin.unsqueeze(-2); var signedSin = tables.SignedSin.unsqueeze(-2);
+        var cosHalf = tables.Cos[.., ..half].unsqueeze(-2); var sinHalf = upstreamSin[.., ..half].unsqueeze(-2);
         Tensor Current(Tensor h) => h * cos + cat(new[] { -h[.., .., .., half..], h[.., .., .., ..half] }, -1) * sin;
         Tensor Roll(Tensor h) => addcmul(h * cos, h.roll(half, -1), signedSin, 1);
         Tensor Halves(Tensor h)
@@ -140,7 +144,7 @@ internal static class Micro
                 foreach (var (name, f) in new (string, Func<Tensor, Tensor>)[] { ("current", Current), ("roll+addcmul", Roll), ("halves", Halves) })
                 {
                     var x = randn(b, s, 3 * heads, hd).requires_grad_(grad);
-                    double best = BestOf(() => { if (grad) f(x[.., .., ..(int)(2 * heads)]).sum().backward(); else using (no_grad()) f(x[.., .., ..(int)(2 * heads)]); }, reps);
+                    double best = BestOfPass(() => f(x[.., .., ..(int)(2 * heads)]), grad, reps);
                     Console.WriteLine($"rope {name,-14} {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
                 }
     }
@@ -175,7 +179,7 @@ internal static class Micro
                 foreach (var (name, f) in new (string, Func<Tensor, Tensor, Tensor>)[] { ("current", Current), ("vector-norm", VectorNorm) })
                 {
                     var a = randn(b, s, d).requires_grad_(grad); var r = randn(b, s, d).requires_grad_(grad);
-                    double best = BestOf(() => { if (grad) f(a, r).sum().backward(); else using (no_grad()) f(a, r); }, reps);
+                    double best = BestOfPass(() => f(a, r), grad, reps);
                     Console.WriteLine($"norm {name,-14} {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
                 }
     }
@@ -191,7 +195,7 @@ internal static class Micro
             foreach (var grad in new[] { false, true })
                 foreach (var (name, f) in new (string, Func<Tensor, Tensor>)[] { ("one product", OneProduct), ("two products", TwoProducts) })
                 {
-                    double best = BestOf(() => { if (grad) f(x).sum().backward(); else using (no_grad()) f(x); }, reps);
+                    double best = BestOfPass(() => f(x), grad, reps);
                     Console.WriteLine($"swiglu {name,-14} {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
                 }
     }
@@ -207,11 +211,7 @@ internal static class Micro
             Model.SwiGlu.CpuBlockBytes = mb << 20;
             foreach (var grad in new[] { false, true })
             {
-                double best = BestOf(() =>
-                {
-                    if (grad) positions.ForwardAlongAxis0(sequenceMajor).sum().backward();
-                    else using (no_grad()) positions.ForwardAlongAxis0(sequenceMajor);
-                }, reps);
+                double best = BestOfPass(() => positions.ForwardAlongAxis0(sequenceMajor), grad, reps);
                 Console.WriteLine($"block {(mb > 1024 ? "none" : mb + " MB"),-8} mlp-t {(grad ? "fwd+bwd" : "fwd"),-8} {best,8:F2} ms");
             }
         }

@@ -6,22 +6,22 @@ namespace Microsoft.ML.Trm.Model;
 /// Rotary position tables (upstream layers.py RotaryEmbedding): frequencies θ^(−2i/d) over positions
 /// 0 … length−1 (prefix included), cos/sin of shape [length, headDim] in float32. They are derived, not state:
 /// this holder is not a module, so the tables never enter the state dict, and they are built once per device.
-/// Besides upstream's sin table it keeps a signed one, [−sin | +sin] over the two halves of the head dimension, so
-/// that rotate_half(x)·sin = roll(x, headDim/2)·signedSin (see <see cref="Apply"/>).
+/// Instead of upstream's sin table it keeps a signed one, [−sin | +sin] over the two halves of the head dimension, so
+/// that rotate_half(x)·sin = roll(x, headDim/2)·signedSin (see <see cref="Apply"/>; <see cref="UpstreamSin"/> undoes it).
 /// </summary>
 internal sealed class RotaryEmbedding : IDisposable
 {
     private readonly int _headDim, _length;
     private readonly double _theta;
-    private Tensor? _cos, _sin, _signedSin;
+    private Tensor? _cos, _signedSin;
 
     public RotaryEmbedding(int headDim, int length, double theta)
     {
         (_headDim, _length, _theta) = (headDim, length, theta);
     }
 
-    /// <summary>cos, sin and signed sin: [length, headDim] float32 on <paramref name="device"/>.</summary>
-    public (Tensor Cos, Tensor Sin, Tensor SignedSin) Tables(Device device)
+    /// <summary>cos and signed sin: [length, headDim] float32 on <paramref name="device"/>.</summary>
+    public (Tensor Cos, Tensor SignedSin) Tables(Device device)
     {
         if (_cos is null || _cos.device != device)
         {
@@ -35,10 +35,9 @@ internal sealed class RotaryEmbedding : IDisposable
             var sin = emb.sin();
             var signedSin = cat(new[] { -sin[.., ..(_headDim / 2)], sin[.., (_headDim / 2)..] }, -1);
             _cos = emb.cos().to(device).DetachFromDisposeScope();
-            _sin = sin.to(device).DetachFromDisposeScope();
             _signedSin = signedSin.to(device).DetachFromDisposeScope();
         }
-        return (_cos, _sin!, _signedSin!);
+        return (_cos, _signedSin!);
     }
 
     /// <summary>
@@ -56,9 +55,16 @@ internal sealed class RotaryEmbedding : IDisposable
         return dtype == ScalarType.Float32 ? result : result.to(dtype);
     }
 
+    /// <summary>Upstream's sin table from the signed one (for comparisons with upstream's form).</summary>
+    internal static Tensor UpstreamSin(Tensor signedSin)
+    {
+        long half = signedSin.shape[^1] / 2;
+        return cat(new[] { -signedSin[.., ..(int)half], signedSin[.., (int)half..] }, -1);
+    }
+
     public void Dispose()
     {
-        _cos?.Dispose(); _sin?.Dispose(); _signedSin?.Dispose();
-        _cos = _sin = _signedSin = null;
+        _cos?.Dispose(); _signedSin?.Dispose();
+        _cos = _signedSin = null;
     }
 }

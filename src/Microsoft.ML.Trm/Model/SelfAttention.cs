@@ -16,7 +16,7 @@ internal sealed class SelfAttention : nn.Module<Tensor, Tensor>
     private readonly int _heads, _headDim;
 
     /// <summary>Set by the owning network before each call when rotary positions are used.</summary>
-    internal (Tensor Cos, Tensor Sin, Tensor SignedSin)? Rotary { get; set; }
+    internal (Tensor Cos, Tensor SignedSin)? Rotary { get; set; }
 
     public SelfAttention(int hidden, int heads, Generator? generator) : base(nameof(SelfAttention))
     {

@@ -154,7 +154,13 @@ public class TrmNetworkTests
     {
         // Upstream apply_rotary_pos_emb: x·cos + rotate_half(x)·sin with rotate_half(x) = [−x₂ | x₁], in float32.
         using var rotary = new RotaryEmbedding(headDim: 8, length: 7, theta: 10000);
-        var (cos, sin, signedSin) = rotary.Tables(CPU);
+        var (cos, signedSin) = rotary.Tables(CPU);
+        // Upstream's tables, built here from its formula: angles t·θ^(−2i/d), duplicated over the two halves.
+        var invFreq = 1.0 / pow(10000.0, arange(0, 8, 2, dtype: ScalarType.Float32) / 8);
+        var freqs = outer(arange(7, dtype: ScalarType.Float32), invFreq);
+        var angles = cat(new[] { freqs, freqs }, -1);
+        var sin = angles.sin();
+        Assert.That(cos.allclose(angles.cos(), atol: 1e-6), Is.True, "cos table");
         var x = randn(3, 7, 4, 8, generator: new Generator(6)).to(dtype);
         var probe = randn(3, 7, 4, 8, generator: new Generator(7));
         (Tensor Value, Tensor Gradient) Run(Func<Tensor, Tensor> rope)
